@@ -1,0 +1,17 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config.js';
+import type { Keyring } from './crypto/keyring.js';
+import type { Database, Db } from './db/client.js';
+import type { Metrics } from './http/metrics.js';
+import type { EventBus } from './realtime/event-bus.js';
+
+/** What every route and service may use. Built once in buildApp; no globals. */
+export type AppContext = {
+  config: Config;
+  database: Database;
+  db: Db;
+  keyring: Keyring;
+  events: EventBus;
+  metrics: Metrics;
+  log: FastifyBaseLogger;
+};

@@ -1,0 +1,139 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors, ResponseSerializationError } from 'fastify-type-provider-zod';
+
+/**
+ * Every error code Parley answers with, its HTTP status and the message a person reads.
+ * docs/errors.md lists the same codes; a test fails when they disagree. Retired codes are never reused.
+ */
+export const errorCodes = {
+  validation_failed: { status: 400, message: 'Some fields are not valid.' },
+  bad_request: { status: 400, message: 'The request could not be understood.' },
+  password_too_common: {
+    status: 400,
+    message: 'This password is too common. Choose a longer or less predictable one.',
+  },
+  invalid_totp_code: {
+    status: 400,
+    message: 'The code is not valid. Check your authenticator app and try again.',
+  },
+  unauthenticated: { status: 401, message: 'Sign in to continue.' },
+  invalid_credentials: { status: 401, message: 'Email or password is wrong.' },
+  two_factor_required: { status: 401, message: 'Enter the code from your authenticator app.' },
+  wrong_password: { status: 403, message: 'The current password is wrong.' },
+  forbidden: { status: 403, message: 'You are not allowed to do this.' },
+  csrf_rejected: { status: 403, message: 'The request came from another site and was refused.' },
+  invalid_setup_token: { status: 403, message: 'The setup token is wrong. It is printed in the server log.' },
+  two_factor_setup_required: {
+    status: 403,
+    message: 'This workspace requires two-factor sign-in. Set it up in your security settings first.',
+  },
+  metrics_token_required: { status: 401, message: 'A valid metrics token is required.' },
+  not_found: { status: 404, message: 'Not found.' },
+  method_not_allowed: { status: 405, message: 'This method is not allowed here.' },
+  conflict: { status: 409, message: 'This conflicts with the current state.' },
+  setup_completed: { status: 409, message: 'Parley is already set up. Sign in instead.' },
+  email_taken: {
+    status: 409,
+    message: 'An account with this email exists. Sign in first, then accept the invite.',
+  },
+  team_name_taken: { status: 409, message: 'A team with this name exists already.' },
+  last_owner: { status: 409, message: 'A workspace needs at least one active owner.' },
+  already_member: { status: 409, message: 'You are already a member of this workspace.' },
+  two_factor_already_enabled: { status: 409, message: 'Two-factor sign-in is already on.' },
+  two_factor_not_enabled: { status: 409, message: 'Two-factor sign-in is not on.' },
+  invite_expired: { status: 410, message: 'This invite has expired or was already used. Ask for a new one.' },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
+  rate_limited: { status: 429, message: 'Too many attempts. Wait a moment and try again.' },
+  internal: { status: 500, message: 'Something went wrong on our side. The error was logged.' },
+  service_unavailable: { status: 503, message: 'The service is temporarily unavailable. Try again shortly.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+/** The one error type. Thrown anywhere; rendered by the one error handler. */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly details?: Record<string, unknown>,
+    message?: string,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message ?? errorCodes[code].message);
+    this.status = errorCodes[code].status;
+  }
+}
+
+export function notFound(): AppError {
+  return new AppError('not_found');
+}
+
+export function sendError(reply: FastifyReply, request: FastifyRequest, err: AppError): FastifyReply {
+  if (err.headers) reply.headers(err.headers);
+  return reply.status(err.status).send({
+    error: {
+      code: err.code,
+      message: err.message,
+      ...(err.details ? { details: err.details } : {}),
+      requestId: String(request.id),
+    },
+  });
+}
+
+/** Installs the error handler that render `{ error: { code, message, details, requestId } }`. */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) return sendError(reply, request, error);
+    if (hasZodFastifySchemaValidationErrors(error)) {
+      const issues = error.validation.map((v) => {
+        const ctx = error.validationContext ?? 'body';
+        const segments = v.instancePath.split('/').filter(Boolean);
+        const fieldPath = [ctx, ...segments].join('.');
+        return { path: fieldPath, message: v.message };
+      });
+      return sendError(reply, request, new AppError('validation_failed', { issues }));
+    }
+    if (error instanceof ResponseSerializationError) {
+      request.log.error({ err: error }, 'response did not match its schema');
+      return sendError(reply, request, new AppError('internal'));
+    }
+    const code = error.code;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return sendError(reply, request, new AppError('payload_too_large'));
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      return sendError(reply, request, new AppError('unsupported_media_type'));
+    if (
+      code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+      code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+      error instanceof SyntaxError
+    ) {
+      return sendError(reply, request, new AppError('bad_request', undefined, 'The body is not valid JSON.'));
+    }
+    if (error.statusCode === 429) return sendError(reply, request, new AppError('rate_limited'));
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendError(
+        reply,
+        request,
+        new AppError('bad_request', undefined, 'The request could not be understood.'),
+      );
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.error({ err: error }, 'database unavailable');
+      return sendError(reply, request, new AppError('service_unavailable'));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendError(reply, request, new AppError('internal'));
+  });
+}
+
+function isDatabaseUnavailable(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return (
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === '57P01' ||
+    code === '08006' ||
+    code === '08001'
+  );
+}

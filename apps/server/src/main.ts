@@ -1,0 +1,109 @@
+import pino from 'pino';
+import { buildApp, loggerOptions } from './app.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { Keyring } from './crypto/keyring.js';
+import { loadMasterKey } from './crypto/master-key.js';
+import { openDatabase } from './db/client.js';
+
+const usage = `Usage: parley <command>
+
+Commands:
+  start         run the server (default)
+  migrate       apply database migrations and exit
+  keys rotate   re-wrap every data key under a new master key (PARLEY_NEW_MASTER_KEY)
+  help          show this text
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'start', sub] = argv;
+  if (command === 'help' || command === '--help') {
+    process.stdout.write(usage);
+    return 0;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n\nSee the configuration table in README.md.\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const log = pino(loggerOptions(config.logLevel));
+
+  if (command === 'migrate') {
+    const database = await openDatabase(config);
+    await database.migrate();
+    log.info({ database: database.kind }, 'migrations applied');
+    await database.close();
+    return 0;
+  }
+
+  if (command === 'keys' && sub === 'rotate') {
+    const next = process.env.PARLEY_NEW_MASTER_KEY;
+    if (!next) {
+      process.stderr.write('Set PARLEY_NEW_MASTER_KEY to the new 32-byte key (base64 or hex).\n');
+      return 2;
+    }
+    const database = await openDatabase(config);
+    await database.migrate();
+    const current = loadMasterKey(config);
+    const keyring = new Keyring(current);
+    await keyring.init(database.db);
+    const nextKey = loadMasterKey({ masterKey: next, dataDir: config.dataDir });
+    const n = await database.db.transaction((tx) => keyring.rewrapAll(tx, nextKey));
+    log.warn(
+      { workspaces: n },
+      'data keys re-wrapped: set PARLEY_MASTER_KEY to the new key before the next start',
+    );
+    await database.close();
+    return 0;
+  }
+
+  if (command !== 'start') {
+    process.stderr.write(usage);
+    return 2;
+  }
+
+  const started = performance.now();
+  const masterKey = loadMasterKey(config);
+  if (masterKey.source === 'generated') {
+    log.warn(
+      `A new master key was written to ${config.dataDir}/master.key. BACK IT UP somewhere safe and separate from the database: without it the encrypted data cannot be read.`,
+    );
+  }
+  const database = await openDatabase(config);
+  await database.migrate();
+  const { app } = await buildApp({ config, database, masterKey });
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(
+    { database: database.kind, readyMs: Math.round(performance.now() - started) },
+    `Parley is ready at ${config.publicUrl.origin}`,
+  );
+
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  return -1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err) => {
+    process.stderr.write(`Parley failed to start: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  },
+);

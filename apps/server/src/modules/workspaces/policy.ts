@@ -1,0 +1,54 @@
+import type { Role } from '@parley/contracts';
+
+/** Everything a member may try in a workspace. Each workspace route names exactly one action. */
+export type WorkspaceAction =
+  | 'workspace.read'
+  | 'workspace.update'
+  | 'workspace.require2fa'
+  | 'members.read'
+  | 'members.manage'
+  | 'invites.manage'
+  | 'teams.read'
+  | 'teams.manage'
+  | 'audit.read';
+
+const table: Record<WorkspaceAction, readonly Role[]> = {
+  'workspace.read': ['owner', 'admin', 'agent'],
+  'workspace.update': ['owner', 'admin'],
+  'workspace.require2fa': ['owner'],
+  'members.read': ['owner', 'admin', 'agent'],
+  'members.manage': ['owner', 'admin'],
+  'invites.manage': ['owner', 'admin'],
+  'teams.read': ['owner', 'admin', 'agent'],
+  'teams.manage': ['owner', 'admin'],
+  'audit.read': ['owner', 'admin'],
+};
+
+/** Pure role check: may a member with `role` perform `action`? */
+export function can(role: Role, action: WorkspaceAction): boolean {
+  return table[action].includes(role);
+}
+
+/**
+ * May `actor` give `target` (currently `from`) the role `to`? Only owners grant or take the owner
+ * role; admins manage agents and admins but never owners.
+ */
+export function canChangeRole(actor: Role, from: Role, to: Role): boolean {
+  if (actor === 'owner') return true;
+  if (actor === 'admin') return from !== 'owner' && to !== 'owner';
+  return false;
+}
+
+/** May `actor` deactivate, reactivate or end the sessions of a member with role `target`? */
+export function canManageMember(actor: Role, target: Role): boolean {
+  if (actor === 'owner') return true;
+  return actor === 'admin' && target !== 'owner';
+}
+
+/** May `actor` create an invite for `role`? */
+export function canInvite(actor: Role, role: Role): boolean {
+  if (actor === 'owner') return true;
+  return actor === 'admin' && role !== 'owner';
+}
+
+export const allActions = Object.keys(table) as WorkspaceAction[];

@@ -1,0 +1,86 @@
+import type { ClientToServerEvents, ServerToClientEvents } from '@parley/contracts';
+import type { FastifyInstance } from 'fastify';
+import { Server } from 'socket.io';
+import type { AppContext } from '../context.js';
+import { sessionCookieName } from '../http/auth.js';
+import { findSessionByToken } from '../modules/auth/sessions.js';
+import { listMyWorkspaces } from '../modules/workspaces/service.js';
+import type { CommittedEvent } from './event-bus.js';
+
+function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return out;
+}
+
+/**
+ * Socket.IO on the same server. A connection must come from our own origin (no cross-site WebSocket
+ * hijacking) and carry a live session cookie; it joins `user:<id>`, `session:<id>` and its workspaces.
+ * Committed events go to their rooms; `session.ended` also closes that session's sockets.
+ */
+export function attachGateway(
+  app: FastifyInstance,
+  ctx: AppContext,
+): Server<ClientToServerEvents, ServerToClientEvents> {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(app.server, {
+    path: '/socket.io',
+    serveClient: false,
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      const host = req.headers.host;
+      const ok =
+        !origin ||
+        origin === ctx.config.publicUrl.origin ||
+        origin === `http://${host}` ||
+        origin === `https://${host}`;
+      callback(null, ok);
+    },
+  });
+
+  io.use(async (socket, next) => {
+    try {
+      const cookies = parseCookies(socket.handshake.headers.cookie);
+      const token = cookies[sessionCookieName(ctx)];
+      const found = token ? await findSessionByToken(ctx.db, ctx.config, token) : null;
+      if (!found) return next(new Error('unauthenticated'));
+      socket.data.userId = found.user.id;
+      socket.data.sessionId = found.session.id;
+      await socket.join([`user:${found.user.id}`, `session:${found.session.id}`]);
+      const ws = await listMyWorkspaces(ctx.db, found.user.id);
+      await socket.join(ws.map((w) => `workspace:${w.workspaceId}`));
+      next();
+    } catch (err) {
+      next(err as Error);
+    }
+  });
+
+  io.on('connection', (socket) => {
+    ctx.metrics.socketsConnected.inc();
+    socket.on('disconnect', () => ctx.metrics.socketsConnected.dec());
+  });
+
+  ctx.events.subscribe((e: CommittedEvent) => {
+    ctx.metrics.eventsDispatched.inc();
+    const target = io.to(e.rooms);
+    switch (e.type) {
+      case 'session.ended':
+        target.emit('session.ended', e.payload as { sessionId: string; reason: string });
+        // Let the event reach the browser before the connection closes.
+        setTimeout(() => io.in(e.rooms).disconnectSockets(true), 200).unref();
+        break;
+      case 'membership.changed':
+        target.emit('membership.changed', e.payload as { workspaceId: string });
+        break;
+      default:
+        (target as unknown as { emit: (t: string, p: unknown) => void }).emit(e.type, {
+          id: e.id,
+          ...e.payload,
+        });
+    }
+  });
+
+  return io;
+}

@@ -1,0 +1,4 @@
+export * from './auth.js';
+export * from './common.js';
+export * from './realtime.js';
+export * from './workspaces.js';
