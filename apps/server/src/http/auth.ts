@@ -14,6 +14,12 @@ export type Member = Auth & { workspaceId: string; role: Role };
 declare module 'fastify' {
   interface FastifyRequest {
     auth: Auth | null;
+    /** Set before validation on routes with a workspace action: the caller's checked membership. */
+    member: Member | null;
+  }
+  interface FastifyInstance {
+    /** Every route with its declared access, for the generated route × role test. */
+    parleyRoutes: { method: string; url: string; access: string }[];
   }
   interface FastifyContextConfig {
     /**
@@ -78,23 +84,37 @@ export function checkCsrf(ctx: AppContext, request: FastifyRequest): void {
 /** Resolves the session cookie on every /api request and enforces CSRF and access declarations. */
 export function installAuth(app: FastifyInstance, ctx: AppContext): void {
   app.decorateRequest('auth', null);
+  app.decorateRequest('member', null);
+  app.decorate('parleyRoutes', []);
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/api/v1') && !route.config?.access) {
-      throw new Error(`route ${route.method} ${route.url} declares no access policy`);
+    if (!route.url.startsWith('/api/v1')) return;
+    const access = route.config?.access;
+    if (!access) throw new Error(`route ${route.method} ${route.url} declares no access policy`);
+    if (access !== 'public' && access !== 'user' && !route.url.includes(':workspaceId')) {
+      throw new Error(`route ${route.url} has a workspace action but no :workspaceId`);
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') app.parleyRoutes.push({ method, url: route.url, access });
     }
   });
+  // Authentication and authorization run before body validation, so a caller without the right
+  // learns nothing from validation errors, and every route is checked the same way.
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
     checkCsrf(ctx, request);
     const token = request.cookies[sessionCookieName(ctx)];
     if (token) request.auth = await findSessionByToken(ctx.db, ctx.config, token);
-  });
-  app.addHook('preHandler', async (request) => {
     const access = request.routeOptions.config?.access;
     if (!access || access === 'public') return;
     if (!request.auth) throw new AppError('unauthenticated');
+    if (access === 'user') return;
+    const workspaceId = (request.params as { workspaceId?: string }).workspaceId ?? '';
+    if (!UUID.test(workspaceId)) throw new AppError('not_found');
+    request.member = await loadMember(ctx, request.auth, workspaceId, access);
   });
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The signed-in person; throws 401 unauthenticated. */
 export function requireUser(request: FastifyRequest): Auth {
@@ -103,16 +123,16 @@ export function requireUser(request: FastifyRequest): Auth {
 }
 
 /**
- * The caller as an active member of `workspaceId`, allowed to do the route's declared action.
+ * The caller as an active member of `workspaceId`, allowed to do `action`.
  * Not a member (or deactivated) → 404, so a workspace's existence is not revealed; member without the
  * role → 403; workspace requires 2FA and the person has none → 403 two_factor_setup_required.
  */
-export async function requireMember(
+async function loadMember(
   ctx: AppContext,
-  request: FastifyRequest,
+  auth: Auth,
   workspaceId: string,
+  action: WorkspaceAction,
 ): Promise<Member> {
-  const auth = requireUser(request);
   const [row] = await ctx.db
     .select({ role: memberships.role, require2fa: workspaces.require2fa })
     .from(memberships)
@@ -125,11 +145,13 @@ export async function requireMember(
       ),
     );
   if (!row) throw new AppError('not_found');
-  const access = request.routeOptions.config?.access;
-  if (!access || access === 'public' || access === 'user') {
-    throw new Error('requireMember used on a route without a workspace action');
-  }
   if (row.require2fa && !auth.user.totpEnabledAt) throw new AppError('two_factor_setup_required');
-  if (!can(row.role, access)) throw new AppError('forbidden');
+  if (!can(row.role, action)) throw new AppError('forbidden');
   return { ...auth, workspaceId, role: row.role };
+}
+
+/** The membership checked for this request (routes with a workspace action only). */
+export function requireMember(request: FastifyRequest): Member {
+  if (!request.member) throw new Error('requireMember used on a route without a workspace action');
+  return request.member;
 }

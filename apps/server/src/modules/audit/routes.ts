@@ -21,7 +21,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request) => {
         const { workspaceId } = request.params;
-        await requireMember(ctx, request, workspaceId);
+        requireMember(request);
         const events = await listAuditEvents(ctx.db, workspaceId, request.query);
         return { events, chainValid: await verifyChain(ctx.db, workspaceId) };
       },

@@ -23,7 +23,7 @@ export function teamRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: { tags, params: workspaceParams, response: responses({ 200: teamListResponse }) },
       },
       async (request) => {
-        await requireMember(ctx, request, request.params.workspaceId);
+        requireMember(request);
         return { teams: await listTeams(ctx.db, request.params.workspaceId) };
       },
     );
@@ -39,7 +39,7 @@ export function teamRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const member = await requireMember(ctx, request, request.params.workspaceId);
+        const member = requireMember(request);
         return reply
           .code(201)
           .send(await createTeam(ctx, member, request.body, clientInfo(request).ipPrefix));
@@ -52,7 +52,7 @@ export function teamRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: { tags, params: teamParams, body: updateTeamRequest, response: responses({ 200: teamDto }) },
       },
       async (request) => {
-        const member = await requireMember(ctx, request, request.params.workspaceId);
+        const member = requireMember(request);
         return updateTeam(ctx, member, request.params.teamId, request.body, clientInfo(request).ipPrefix);
       },
     );
@@ -60,7 +60,7 @@ export function teamRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/workspaces/:workspaceId/teams/:teamId',
       { config: { access: 'teams.manage' }, schema: { tags, params: teamParams } },
       async (request, reply) => {
-        const member = await requireMember(ctx, request, request.params.workspaceId);
+        const member = requireMember(request);
         await deleteTeam(ctx, member, request.params.teamId, clientInfo(request).ipPrefix);
         return reply.code(204).send();
       },
@@ -78,7 +78,7 @@ export function teamRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const member = await requireMember(ctx, request, request.params.workspaceId);
+        const member = requireMember(request);
         return setTeamMembers(
           ctx,
           member,

@@ -76,7 +76,7 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: { tags, params: workspaceParams, response: responses({ 200: workspaceDto }) },
       },
       async (request) => {
-        await requireMember(ctx, request, request.params.workspaceId);
+        requireMember(request);
         return toWorkspaceDto(await getWorkspace(ctx.db, request.params.workspaceId));
       },
     );
@@ -94,7 +94,7 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const member = await requireMember(ctx, request, request.params.workspaceId);
+        const member = requireMember(request);
         return toWorkspaceDto(await updateWorkspace(ctx, member, request.body, clientInfo(request).ipPrefix));
       },
     );
@@ -107,7 +107,7 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: { tags: ptags, params: workspaceParams, response: responses({ 200: memberListResponse }) },
       },
       async (request) => {
-        await requireMember(ctx, request, request.params.workspaceId);
+        requireMember(request);
         return { members: await listMembers(ctx.db, request.params.workspaceId) };
       },
     );
@@ -119,7 +119,7 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: { tags: ptags, summary: 'Change a role', params: memberParams, body: updateMemberRequest },
       },
       async (request, reply) => {
-        const member = await requireMember(ctx, request, request.params.workspaceId);
+        const member = requireMember(request);
         await changeRole(ctx, member, request.params.userId, request.body.role, clientInfo(request).ipPrefix);
         return reply.code(204).send();
       },
@@ -132,7 +132,7 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: { tags: ptags, summary: 'Deactivate (keeps history, ends sessions)', params: memberParams },
       },
       async (request, reply) => {
-        const member = await requireMember(ctx, request, request.params.workspaceId);
+        const member = requireMember(request);
         await setMemberActive(ctx, member, request.params.userId, false, clientInfo(request).ipPrefix);
         return reply.code(204).send();
       },
@@ -142,7 +142,7 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       '/workspaces/:workspaceId/members/:userId/reactivate',
       { config: { access: 'members.manage' }, schema: { tags: ptags, params: memberParams } },
       async (request, reply) => {
-        const member = await requireMember(ctx, request, request.params.workspaceId);
+        const member = requireMember(request);
         await setMemberActive(ctx, member, request.params.userId, true, clientInfo(request).ipPrefix);
         return reply.code(204).send();
       },
@@ -160,7 +160,7 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const member = await requireMember(ctx, request, request.params.workspaceId);
+        const member = requireMember(request);
         return {
           ended: await endMemberSessions(ctx, member, request.params.userId, clientInfo(request).ipPrefix),
         };
@@ -179,7 +179,7 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        await requireMember(ctx, request, request.params.workspaceId);
+        requireMember(request);
         return { invites: await listInvites(ctx.db, request.params.workspaceId) };
       },
     );
@@ -197,7 +197,7 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const member = await requireMember(ctx, request, request.params.workspaceId);
+        const member = requireMember(request);
         return reply
           .code(201)
           .send(await createInvite(ctx, member, request.body, clientInfo(request).ipPrefix));
@@ -211,7 +211,7 @@ export function workspaceRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: { tags: ptags, summary: 'Revoke an invite', params: inviteParams },
       },
       async (request, reply) => {
-        const member = await requireMember(ctx, request, request.params.workspaceId);
+        const member = requireMember(request);
         await revokeInvite(ctx, member, request.params.inviteId, clientInfo(request).ipPrefix);
         return reply.code(204).send();
       },
