@@ -15,6 +15,7 @@ import type { Database } from './db/client.js';
 import { AppError, installErrorHandler, sendError } from './errors.js';
 import { installAuth } from './http/auth.js';
 import { createMetrics } from './http/metrics.js';
+import { scheduleHousekeeping } from './jobs/housekeeping.js';
 import { ipPrefix } from './lib/ip.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { useFastHashing } from './modules/auth/passwords.js';
@@ -54,7 +55,7 @@ export function loggerOptions(level: string) {
     serializers: {
       req: (req: { method: string; url: string; ip?: string }) => ({
         method: req.method,
-        url: req.url.split('?')[0]!.replace(/\/(invites|setup)\/[^/]+/, '/$1/[redacted]'),
+        url: req.url.split('?')[0]!.replace(/\/(invites?|setup)\/[^/]+/, '/$1/[redacted]'),
         ipPrefix: ipPrefix(req.ip),
       }),
     },
@@ -135,7 +136,15 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
         description:
           'The Parley REST API. Errors: `{ "error": { "code", "message", "details", "requestId" } }`; see docs/errors.md.',
       },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'parley_session' } } },
+      components: {
+        securitySchemes: {
+          session: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: config.publicUrl.protocol === 'https:' ? '__Host-parley_session' : 'parley_session',
+          },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });
@@ -160,7 +169,9 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
   await events.start();
   attachGateway(app, ctx);
   await prepareSetupToken(ctx.db, config, app.log);
+  const stopHousekeeping = scheduleHousekeeping(ctx);
   app.addHook('onClose', async () => {
+    stopHousekeeping();
     await events.stop();
   });
   return { app, ctx };

@@ -35,17 +35,13 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
   // Serve the web app from this folder (default: apps/web/dist).
   PARLEY_WEB_DIR: z.string().optional(),
-  // Hours a normal session may stay idle before it ends.
-  SESSION_IDLE_HOURS: z.coerce
-    .number()
-    .positive()
-    .max(24 * 30)
-    .default(12),
+  // Hours a normal session may stay idle before it ends (a normal session lasts 24 hours at most).
+  SESSION_IDLE_HOURS: z.coerce.number().positive().max(24).default(12),
   // Days a "stay signed in" session lasts at most.
   SESSION_REMEMBER_DAYS: z.coerce.number().positive().max(365).default(30),
   // Failed sign-ins per account in 15 minutes before 429.
   LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
-  // Failed sign-ins per client IP in 15 minutes before 429.
+  // Failed sign-ins per client network (IPv4 /24, IPv6 /48) in 15 minutes before 429.
   LOGIN_MAX_FAILURES_PER_IP: z.coerce.number().int().positive().default(50),
   // "off" disables the built-in sandbox WhatsApp number.
   PARLEY_SANDBOX: z.enum(['on', 'off']).default('on'),

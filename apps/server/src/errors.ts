@@ -29,7 +29,6 @@ export const errorCodes = {
   },
   metrics_token_required: { status: 401, message: 'A valid metrics token is required.' },
   not_found: { status: 404, message: 'Not found.' },
-  method_not_allowed: { status: 405, message: 'This method is not allowed here.' },
   conflict: { status: 409, message: 'This conflicts with the current state.' },
   setup_completed: { status: 409, message: 'Parley is already set up. Sign in instead.' },
   email_taken: {

@@ -40,6 +40,11 @@ export class Keyring {
     await this.init(db);
   }
 
+  /** Key of the audit log's hash chain (HMAC): rewriting the chain needs the master key, not just the database. */
+  get auditKey(): Buffer {
+    return deriveKey(this.instanceKey, 'parley/audit-chain/v1');
+  }
+
   private get instanceKey(): Buffer {
     if (!this.instanceKeyValue) throw new Error('Keyring.init() was not called');
     return this.instanceKeyValue;

@@ -53,15 +53,32 @@ export class EventBus {
     const rows = await this.database.db.execute(sql`select coalesce(max(id), 0)::bigint as id from events`);
     this.lastId = Number((rows as unknown as { rows: { id: string | number }[] }).rows[0]?.id ?? 0);
     if (this.database.pool) {
-      this.listenClient = await this.database.pool.connect();
-      this.listenClient.on('notification', () => void this.flushLocal());
-      await this.listenClient.query(`LISTEN ${CHANNEL}`);
-      this.timer = setInterval(() => void this.flushLocal(), 2000);
+      await this.listen();
+      // A slow poll covers a lost notification and the time while the LISTEN connection is re-made.
+      this.timer = setInterval(() => {
+        if (!this.listenClient && !this.stopped) void this.listen().catch(() => undefined);
+        void this.flushLocal();
+      }, 2000);
       this.timer.unref();
     }
   }
 
+  private stopped = false;
+
+  private async listen(): Promise<void> {
+    const client = await this.database.pool!.connect();
+    client.on('notification', () => void this.flushLocal());
+    client.on('error', (err) => {
+      this.log.warn({ err }, 'event LISTEN connection lost; polling until it is back');
+      if (this.listenClient === client) this.listenClient = null;
+      client.release(err);
+    });
+    await client.query(`LISTEN ${CHANNEL}`);
+    this.listenClient = client;
+  }
+
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.listenClient) {
       await this.listenClient.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);

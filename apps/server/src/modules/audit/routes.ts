@@ -23,7 +23,7 @@ export function auditRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         const { workspaceId } = request.params;
         requireMember(request);
         const events = await listAuditEvents(ctx.db, workspaceId, request.query);
-        return { events, chainValid: await verifyChain(ctx.db, workspaceId) };
+        return { events, chainValid: await verifyChain(ctx, ctx.db, workspaceId) };
       },
     );
   };

@@ -80,9 +80,9 @@ describe('audit log', () => {
     const { db } = server.ctx;
     await db.transaction(async (tx) => {
       for (let i = 0; i < 3; i++)
-        await recordAudit(tx, { type: 'test.event', workspaceId: workspace.id, data: { i } });
+        await recordAudit(server.ctx, tx, { type: 'test.event', workspaceId: workspace.id, data: { i } });
     });
-    expect(await verifyChain(db, workspace.id)).toBe(true);
+    expect(await verifyChain(server.ctx, db, workspace.id, true)).toBe(true);
     await db.transaction(async (tx) => {
       await tx.execute(sql`alter table audit_events disable trigger audit_events_no_update`);
       await tx.execute(
@@ -90,7 +90,7 @@ describe('audit log', () => {
       );
       await tx.execute(sql`alter table audit_events enable trigger audit_events_no_update`);
     });
-    expect(await verifyChain(db, workspace.id)).toBe(false);
+    expect(await verifyChain(server.ctx, db, workspace.id, true)).toBe(false);
   });
 
   it('keeps one unbroken chain under concurrent writers', async () => {
@@ -99,10 +99,10 @@ describe('audit log', () => {
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         db.transaction((tx) =>
-          recordAudit(tx, { type: 'test.parallel', workspaceId: workspace.id, data: { i } }),
+          recordAudit(server.ctx, tx, { type: 'test.parallel', workspaceId: workspace.id, data: { i } }),
         ),
       ),
     );
-    expect(await verifyChain(db, workspace.id)).toBe(true);
+    expect(await verifyChain(server.ctx, db, workspace.id, true)).toBe(true);
   });
 });

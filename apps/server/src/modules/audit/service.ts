@@ -1,5 +1,6 @@
+import crypto from 'node:crypto';
 import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
-import { sha256Hex } from '../../crypto/cipher.js';
+import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
 import { auditEvents, memberships, users } from '../../db/schema.js';
 import { canonicalJson } from '../../lib/canonical-json.js';
@@ -19,8 +20,9 @@ export type AuditInput = {
 
 type Row = typeof auditEvents.$inferSelect;
 
-function hashOf(prevHash: string, r: Omit<Row, 'id' | 'hash' | 'prevHash'>): string {
-  return sha256Hex(
+function hashOf(key: Buffer, prevHash: string, r: Omit<Row, 'id' | 'hash' | 'prevHash'>): string {
+  return hmacHex(
+    key,
     `${prevHash}\n${canonicalJson([
       r.chainKey,
       r.workspaceId,
@@ -35,12 +37,16 @@ function hashOf(prevHash: string, r: Omit<Row, 'id' | 'hash' | 'prevHash'>): str
   );
 }
 
+function hmacHex(key: Buffer, text: string): string {
+  return crypto.createHmac('sha256', key).update(text).digest('hex');
+}
+
 /**
  * Appends one audit event to its workspace's hash chain (inside the caller's transaction).
  * Chains are serialised with a transaction-scoped advisory lock, so concurrent writers cannot fork a chain.
  * Never put message bodies, tokens or phone numbers in `data`.
  */
-export async function recordAudit(tx: DbOrTx, input: AuditInput): Promise<void> {
+export async function recordAudit(ctx: AppContext, tx: DbOrTx, input: AuditInput): Promise<void> {
   const chainKey = input.workspaceId ?? INSTANCE_CHAIN;
   await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`audit:${chainKey}`}))`);
   const [last] = await tx
@@ -61,7 +67,9 @@ export async function recordAudit(tx: DbOrTx, input: AuditInput): Promise<void> 
     data: input.data ?? {},
     createdAt: new Date(),
   };
-  await tx.insert(auditEvents).values({ ...row, prevHash, hash: hashOf(prevHash, row) });
+  await tx
+    .insert(auditEvents)
+    .values({ ...row, prevHash, hash: hashOf(ctx.keyring.auditKey, prevHash, row) });
 }
 
 /**
@@ -69,6 +77,7 @@ export async function recordAudit(tx: DbOrTx, input: AuditInput): Promise<void> 
  * person is an active member of; with no membership (e.g. unknown email) in the instance chain.
  */
 export async function recordUserAudit(
+  ctx: AppContext,
   tx: DbOrTx,
   userId: string | null,
   input: Omit<AuditInput, 'workspaceId'>,
@@ -80,16 +89,38 @@ export async function recordUserAudit(
         .where(and(eq(memberships.userId, userId), eq(memberships.status, 'active')))
     : [];
   if (rows.length === 0) {
-    await recordAudit(tx, { ...input, workspaceId: null });
+    await recordAudit(ctx, tx, { ...input, workspaceId: null });
     return;
   }
-  for (const r of rows) await recordAudit(tx, { ...input, workspaceId: r.workspaceId });
+  for (const r of rows) await recordAudit(ctx, tx, { ...input, workspaceId: r.workspaceId });
 }
 
-/** Recomputes a chain from its start; false when any row was changed, removed or reordered. */
-export async function verifyChain(db: DbOrTx, chainKey: string): Promise<boolean> {
-  let prev = GENESIS;
-  let afterId = 0;
+const verified = new Map<string, { id: number; hash: string }>();
+
+/**
+ * Checks a chain: false when any row was changed, removed or reordered. Rows verified earlier by this
+ * process are not checked again (`full` re-checks from the start; `parley audit verify` would use it).
+ */
+export async function verifyChain(
+  ctx: AppContext,
+  db: DbOrTx,
+  chainKey: string,
+  full = false,
+): Promise<boolean> {
+  const key = ctx.keyring.auditKey;
+  const known = full ? undefined : verified.get(chainKey);
+  let prev = known?.hash ?? GENESIS;
+  let afterId = known?.id ?? 0;
+  if (known) {
+    const [still] = await db
+      .select({ hash: auditEvents.hash })
+      .from(auditEvents)
+      .where(eq(auditEvents.id, known.id));
+    if (still?.hash !== known.hash) {
+      verified.delete(chainKey);
+      return false;
+    }
+  }
   for (;;) {
     const rows = await db
       .select()
@@ -97,9 +128,15 @@ export async function verifyChain(db: DbOrTx, chainKey: string): Promise<boolean
       .where(and(eq(auditEvents.chainKey, chainKey), sql`${auditEvents.id} > ${afterId}`))
       .orderBy(asc(auditEvents.id))
       .limit(1000);
-    if (rows.length === 0) return true;
+    if (rows.length === 0) {
+      if (afterId > 0) verified.set(chainKey, { id: afterId, hash: prev });
+      return true;
+    }
     for (const r of rows) {
-      if (r.prevHash !== prev || hashOf(prev, r) !== r.hash) return false;
+      if (r.prevHash !== prev || hashOf(key, prev, r) !== r.hash) {
+        verified.delete(chainKey);
+        return false;
+      }
       prev = r.hash;
       afterId = r.id;
     }

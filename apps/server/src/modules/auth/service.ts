@@ -51,7 +51,7 @@ export async function completeSetup(ctx: AppContext, input: SetupRequest, client
       remember: false,
       ...client,
     });
-    await recordUserAudit(tx, user!.id, {
+    await recordUserAudit(ctx, tx, user!.id, {
       type: 'auth.signed_in',
       actorId: user!.id,
       ipPrefix: client.ipPrefix,
@@ -86,7 +86,7 @@ export async function signIn(
     await hitRateLimit(ctx.db, accountKey, LOGIN_WINDOW_MS);
     await hitRateLimit(ctx.db, ipKey, LOGIN_WINDOW_MS);
     await ctx.db.transaction((tx) =>
-      recordUserAudit(tx, userId, {
+      recordUserAudit(ctx, tx, userId, {
         type: 'auth.sign_in_failed',
         actorId: userId,
         ipPrefix: client.ipPrefix,
@@ -139,7 +139,7 @@ export async function signIn(
       remember: input.remember ?? false,
       ...client,
     });
-    await recordUserAudit(tx, user.id, {
+    await recordUserAudit(ctx, tx, user.id, {
       type: 'auth.signed_in',
       actorId: user.id,
       ipPrefix: client.ipPrefix,
@@ -168,7 +168,7 @@ export async function signOut(
 ) {
   await ctx.db.transaction(async (tx) => {
     await revokeSessions(tx, auth.user.id, { sessionId: auth.session.id, reason: 'signed_out' });
-    await recordUserAudit(tx, auth.user.id, {
+    await recordUserAudit(ctx, tx, auth.user.id, {
       type: 'auth.signed_out',
       actorId: auth.user.id,
       ipPrefix: client.ipPrefix,
@@ -204,7 +204,7 @@ export async function changePassword(
       exceptSessionId: auth.session.id,
       reason: 'password_changed',
     });
-    await recordUserAudit(tx, auth.user.id, {
+    await recordUserAudit(ctx, tx, auth.user.id, {
       type: 'auth.password_changed',
       actorId: auth.user.id,
       ipPrefix: client.ipPrefix,
@@ -227,7 +227,7 @@ export async function endOwnSessions(
       reason: 'ended_by_user',
     });
     if (ids.length > 0) {
-      await recordUserAudit(tx, auth.user.id, {
+      await recordUserAudit(ctx, tx, auth.user.id, {
         type: 'auth.session_ended',
         actorId: auth.user.id,
         subjectType: 'user',
@@ -277,7 +277,7 @@ export async function enableTotp(ctx: AppContext, user: UserRow, code: string, c
       })
       .where(eq(users.id, user.id));
     await replaceRecoveryCodes(tx, user.id, codes);
-    await recordUserAudit(tx, user.id, {
+    await recordUserAudit(ctx, tx, user.id, {
       type: 'auth.two_factor_enabled',
       actorId: user.id,
       ipPrefix: client.ipPrefix,
@@ -317,7 +317,7 @@ export async function disableTotp(ctx: AppContext, user: UserRow, password: stri
       })
       .where(eq(users.id, user.id));
     await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, user.id));
-    await recordUserAudit(tx, user.id, {
+    await recordUserAudit(ctx, tx, user.id, {
       type: 'auth.two_factor_disabled',
       actorId: user.id,
       ipPrefix: client.ipPrefix,
@@ -341,7 +341,7 @@ export async function regenerateRecoveryCodes(
   const codes = newRecoveryCodes();
   await ctx.db.transaction(async (tx) => {
     await replaceRecoveryCodes(tx, user.id, codes);
-    await recordUserAudit(tx, user.id, {
+    await recordUserAudit(ctx, tx, user.id, {
       type: 'auth.recovery_codes_regenerated',
       actorId: user.id,
       ipPrefix: client.ipPrefix,

@@ -83,6 +83,7 @@ describe('operator endpoints', () => {
       })
     ).json();
     await server.app.inject({ method: 'GET', url: `/api/v1/invites/${invite.token}` });
+    await server.app.inject({ method: 'GET', url: `/invite/${invite.token}` });
     await server.app.inject({
       method: 'POST',
       url: '/api/v1/sessions',

@@ -63,7 +63,7 @@ describe('teams', () => {
     });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details.issues).toEqual([
-      { path: 'body.userIds.1', message: 'Not a member of this workspace' },
+      { path: 'body.userIds.1', message: 'Not an active member of this workspace' },
     ]);
   });
 

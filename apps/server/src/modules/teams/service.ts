@@ -71,7 +71,7 @@ export async function createTeam(
         .insert(teams)
         .values({ workspaceId: actor.workspaceId, name: input.name, description: input.description ?? '' })
         .returning();
-      await recordAudit(tx, {
+      await recordAudit(ctx, tx, {
         type: 'team.created',
         workspaceId: actor.workspaceId,
         actorId: actor.user.id,
@@ -105,7 +105,7 @@ export async function updateTeam(
         .set({ ...input, updatedAt: new Date() })
         .where(and(eq(teams.id, teamId), eq(teams.workspaceId, actor.workspaceId)))
         .returning();
-      await recordAudit(tx, {
+      await recordAudit(ctx, tx, {
         type: 'team.updated',
         workspaceId: actor.workspaceId,
         actorId: actor.user.id,
@@ -129,7 +129,7 @@ export async function deleteTeam(ctx: AppContext, actor: Member, teamId: string,
   await ctx.db.transaction(async (tx) => {
     await getTeam(tx, actor.workspaceId, teamId);
     await tx.delete(teams).where(and(eq(teams.id, teamId), eq(teams.workspaceId, actor.workspaceId)));
-    await recordAudit(tx, {
+    await recordAudit(ctx, tx, {
       type: 'team.deleted',
       workspaceId: actor.workspaceId,
       actorId: actor.user.id,
@@ -155,7 +155,13 @@ export async function setTeamMembers(
       ? await tx
           .select({ userId: memberships.userId })
           .from(memberships)
-          .where(and(eq(memberships.workspaceId, actor.workspaceId), inArray(memberships.userId, wanted)))
+          .where(
+            and(
+              eq(memberships.workspaceId, actor.workspaceId),
+              eq(memberships.status, 'active'),
+              inArray(memberships.userId, wanted),
+            ),
+          )
       : [];
     const validIds = new Set(valid.map((v) => v.userId));
     const bad = wanted.filter((id) => !validIds.has(id));
@@ -163,7 +169,7 @@ export async function setTeamMembers(
       throw new AppError('validation_failed', {
         issues: bad.map((id) => ({
           path: `body.userIds.${wanted.indexOf(id)}`,
-          message: 'Not a member of this workspace',
+          message: 'Not an active member of this workspace',
         })),
       });
     }
@@ -174,7 +180,7 @@ export async function setTeamMembers(
         .insert(teamMembers)
         .values(wanted.map((userId) => ({ teamId, userId, workspaceId: actor.workspaceId })));
     }
-    await recordAudit(tx, {
+    await recordAudit(ctx, tx, {
       type: 'team.members_changed',
       workspaceId: actor.workspaceId,
       actorId: actor.user.id,

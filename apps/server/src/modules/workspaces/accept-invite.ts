@@ -80,7 +80,7 @@ export async function acceptInvite(
       newSession = await createSession(tx, ctx.config, { userId, remember: false, ...client });
     }
     await tx.update(invites).set({ acceptedBy: userId }).where(eq(invites.id, invite.id));
-    await recordAudit(tx, {
+    await recordAudit(ctx, tx, {
       type: 'invite.accepted',
       workspaceId: invite.workspaceId,
       actorId: userId,

@@ -22,7 +22,7 @@ export async function createWorkspace(
   const [workspace] = await tx.insert(workspaces).values({ name: input.name }).returning();
   await ctx.keyring.createWorkspaceKey(tx, workspace!.id);
   await tx.insert(memberships).values({ workspaceId: workspace!.id, userId: input.ownerId, role: 'owner' });
-  await recordAudit(tx, {
+  await recordAudit(ctx, tx, {
     type: 'workspace.created',
     workspaceId: workspace!.id,
     actorId: input.ownerId,
@@ -61,7 +61,7 @@ export async function updateWorkspace(
   ipPrefix: string | null,
 ) {
   if (input.require2fa !== undefined && member.role !== 'owner') throw new AppError('forbidden');
-  return ctx.db.transaction(async (tx) => {
+  const result = await ctx.db.transaction(async (tx) => {
     const before = await getWorkspace(tx, member.workspaceId);
     const [w] = await tx
       .update(workspaces)
@@ -72,7 +72,7 @@ export async function updateWorkspace(
       (k) => (input as Record<string, unknown>)[k] !== (before as Record<string, unknown>)[k],
     );
     if (changed.length > 0) {
-      await recordAudit(tx, {
+      await recordAudit(ctx, tx, {
         type:
           input.require2fa !== undefined && before.require2fa !== input.require2fa
             ? 'workspace.two_factor_policy_changed'
@@ -84,9 +84,17 @@ export async function updateWorkspace(
         ipPrefix,
         data: { changed, ...(input.require2fa !== undefined ? { require2fa: input.require2fa } : {}) },
       });
+      await recordEvent(tx, {
+        type: 'membership.changed',
+        workspaceId: member.workspaceId,
+        rooms: [`workspace:${member.workspaceId}`],
+        payload: { workspaceId: member.workspaceId },
+      });
     }
     return w!;
   });
+  await ctx.events.flush();
+  return result;
 }
 
 /** Every member of a workspace (active and deactivated) with their teams and last activity. */
@@ -175,7 +183,7 @@ export async function changeRole(
       .update(memberships)
       .set({ role, updatedAt: new Date() })
       .where(and(eq(memberships.workspaceId, actor.workspaceId), eq(memberships.userId, userId)));
-    await recordAudit(tx, {
+    await recordAudit(ctx, tx, {
       type: 'member.role_changed',
       workspaceId: actor.workspaceId,
       actorId: actor.user.id,
@@ -218,7 +226,7 @@ export async function setMemberActive(
       .set({ status, deactivatedAt: active ? null : new Date(), updatedAt: new Date() })
       .where(and(eq(memberships.workspaceId, actor.workspaceId), eq(memberships.userId, userId)));
     if (!active) await revokeSessions(tx, userId, { reason: 'deactivated' });
-    await recordAudit(tx, {
+    await recordAudit(ctx, tx, {
       type: active ? 'member.reactivated' : 'member.deactivated',
       workspaceId: actor.workspaceId,
       actorId: actor.user.id,
@@ -242,7 +250,7 @@ export async function endMemberSessions(
     if (userId !== actor.user.id && !canManageMember(actor.role, target.role))
       throw new AppError('forbidden');
     const ended = await revokeSessions(tx, userId, { reason: 'ended_by_admin' });
-    await recordAudit(tx, {
+    await recordAudit(ctx, tx, {
       type: 'auth.session_ended',
       workspaceId: actor.workspaceId,
       actorId: actor.user.id,
@@ -289,7 +297,7 @@ export async function createInvite(
         expiresAt: new Date(Date.now() + INVITE_TTL_MS),
       })
       .returning();
-    await recordAudit(tx, {
+    await recordAudit(ctx, tx, {
       type: 'invite.created',
       workspaceId: actor.workspaceId,
       actorId: actor.user.id,
@@ -341,7 +349,7 @@ export async function revokeInvite(
       )
       .returning({ id: invites.id });
     if (revoked.length === 0) throw new AppError('not_found');
-    await recordAudit(tx, {
+    await recordAudit(ctx, tx, {
       type: 'invite.revoked',
       workspaceId: actor.workspaceId,
       actorId: actor.user.id,

@@ -1,0 +1,46 @@
+import { and, isNotNull, lt, or } from 'drizzle-orm';
+import type { AppContext } from '../context.js';
+import { events, invites, sessions } from '../db/schema.js';
+import { pruneRateLimits } from '../modules/auth/rate-limit.js';
+
+const DAY = 86400_000;
+
+/**
+ * Deletes what has no further use: delivered real-time events after a day, expired rate-limit windows,
+ * sessions 30 days after they ended, invites 30 days after they expired. Idempotent; safe on every node.
+ */
+export async function runHousekeeping(ctx: AppContext, now = new Date()): Promise<void> {
+  const started = performance.now();
+  await ctx.db.delete(events).where(lt(events.createdAt, new Date(now.getTime() - DAY)));
+  await pruneRateLimits(ctx.db);
+  const monthAgo = new Date(now.getTime() - 30 * DAY);
+  await ctx.db
+    .delete(sessions)
+    .where(
+      or(
+        lt(sessions.expiresAt, monthAgo),
+        lt(sessions.idleExpiresAt, monthAgo),
+        and(isNotNull(sessions.revokedAt), lt(sessions.revokedAt, monthAgo)),
+      ),
+    );
+  await ctx.db.delete(invites).where(lt(invites.expiresAt, monthAgo));
+  ctx.metrics.jobsRun.inc({ job: 'system.housekeeping', outcome: 'done' });
+  ctx.log.debug({ ms: Math.round(performance.now() - started) }, 'housekeeping done');
+}
+
+/** Runs housekeeping every 10 minutes (first run a minute after start). Returns a stop function. */
+export function scheduleHousekeeping(ctx: AppContext): () => void {
+  const run = () =>
+    runHousekeeping(ctx).catch((err) => {
+      ctx.metrics.jobsRun.inc({ job: 'system.housekeeping', outcome: 'failed' });
+      ctx.log.warn({ err }, 'housekeeping failed');
+    });
+  const first = setTimeout(run, 60_000);
+  const every = setInterval(run, 10 * 60_000);
+  first.unref();
+  every.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(every);
+  };
+}
