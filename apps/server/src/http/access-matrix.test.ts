@@ -77,3 +77,50 @@ describe('route × role matrix', () => {
     }
   });
 });
+
+describe('hostile input on every route', () => {
+  const bodies: unknown[] = [
+    [],
+    'just a string',
+    42,
+    null,
+    { email: ['a@b.c'], password: { $ne: '' }, name: 123 },
+    JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}'),
+    { name: 'x'.repeat(100_000), description: "'; select pg_sleep(5); --" },
+  ];
+
+  it('answers 4xx (never 5xx) to wrong types, injection strings and prototype keys, and pollutes nothing', async () => {
+    const routes = server.app.parleyRoutes.filter((r) => ['POST', 'PATCH', 'PUT'].includes(r.method));
+    for (const r of routes) {
+      for (const body of bodies) {
+        const base = request(r.method, r.url);
+        const res = await as(server, people.owner, {
+          ...base,
+          payload: JSON.stringify(body),
+          headers: { 'content-type': 'application/json' },
+        });
+        expect(
+          res.statusCode,
+          `${r.method} ${r.url} ${JSON.stringify(body).slice(0, 60)}: ${res.body.slice(0, 200)}`,
+        ).toBeLessThan(500);
+        expect(res.json().error?.code ?? 'ok', `${r.method} ${r.url}`).not.toBe('internal');
+      }
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('answers 404 for malformed ids in the path, never 500', async () => {
+    for (const url of [
+      '/api/v1/workspaces/not-a-uuid/teams',
+      `/api/v1/workspaces/${workspaceId}/teams/not-a-uuid`,
+      `/api/v1/workspaces/${workspaceId}/members/%00/deactivate`,
+      '/api/v1/invites/..%2F..%2Fetc%2Fpasswd',
+    ]) {
+      const res = await as(server, people.owner, {
+        method: url.endsWith('deactivate') ? 'POST' : 'GET',
+        url,
+      });
+      expect([400, 404], `${url}: ${res.statusCode} ${res.body}`).toContain(res.statusCode);
+    }
+  });
+});
