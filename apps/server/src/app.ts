@@ -16,6 +16,8 @@ import { AppError, installErrorHandler, sendError } from './errors.js';
 import { installAuth } from './http/auth.js';
 import { createMetrics } from './http/metrics.js';
 import { scheduleHousekeeping } from './jobs/housekeeping.js';
+import { allJobs } from './jobs/registry.js';
+import { JobRunner } from './jobs/runner.js';
 import { ipPrefix } from './lib/ip.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { useFastHashing } from './modules/auth/passwords.js';
@@ -86,7 +88,8 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
   await keyring.init(database.db);
   const metrics = createMetrics();
   const events = new EventBus(database, app.log);
-  const ctx: AppContext = { config, database, db: database.db, keyring, events, metrics, log: app.log };
+  const ctx = { config, database, db: database.db, keyring, events, metrics, log: app.log } as AppContext;
+  ctx.jobs = new JobRunner(ctx, allJobs);
 
   installErrorHandler(app);
   await app.register(cookie);
@@ -170,8 +173,10 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
   attachGateway(app, ctx);
   await prepareSetupToken(ctx.db, config, app.log);
   const stopHousekeeping = scheduleHousekeeping(ctx);
+  ctx.jobs.start();
   app.addHook('onClose', async () => {
     stopHousekeeping();
+    await ctx.jobs.stop();
     await events.stop();
   });
   return { app, ctx };

@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { Keyring } from './crypto/keyring.js';
 import type { Database, Db } from './db/client.js';
 import type { Metrics } from './http/metrics.js';
+import type { JobRunner } from './jobs/runner.js';
 import type { EventBus } from './realtime/event-bus.js';
 
 /** What every route and service may use. Built once in buildApp; no globals. */
@@ -13,5 +14,7 @@ export type AppContext = {
   keyring: Keyring;
   events: EventBus;
   metrics: Metrics;
+  /** Poke after committing an enqueued job so it starts at once. */
+  jobs: JobRunner;
   log: FastifyBaseLogger;
 };

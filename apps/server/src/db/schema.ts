@@ -236,3 +236,36 @@ export const events = pgTable(
   },
   (t) => [index('events_created_idx').on(t.createdAt)],
 );
+
+/**
+ * Durable jobs. Claimed with FOR UPDATE SKIP LOCKED under a lease that a heartbeat extends; a crashed
+ * worker's job is reclaimed when its lease runs out. Status 'dead' is the dead-letter state (replayable).
+ */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    name: text('name').notNull(),
+    workspaceId: uuid('workspace_id'),
+    payload: jsonb('payload').notNull().default({}),
+    status: text('status', { enum: ['queued', 'running', 'done', 'dead'] })
+      .notNull()
+      .default('queued'),
+    runAt: ts('run_at').notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    maxAttempts: integer('max_attempts').notNull().default(10),
+    lockedBy: text('locked_by'),
+    lockedUntil: ts('locked_until'),
+    lastError: text('last_error'),
+    singletonKey: text('singleton_key'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    finishedAt: ts('finished_at'),
+  },
+  (t) => [
+    index('jobs_ready_idx').on(t.status, t.runAt),
+    uniqueIndex('jobs_singleton_key')
+      .on(t.singletonKey)
+      .where(sql`${t.singletonKey} is not null and ${t.status} in ('queued', 'running')`),
+  ],
+);

@@ -1,0 +1,34 @@
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client.js';
+import { jobs } from '../db/schema.js';
+import type { JobDefinition } from './define-job.js';
+
+/**
+ * Enqueues a job inside the caller's transaction (so it exists exactly when the data it is about
+ * exists). With `singletonKey`, a second enqueue while one is queued or running is a no-op.
+ * Returns the job id, or null when a singleton was already there.
+ */
+export async function enqueueJob<P>(
+  tx: DbOrTx,
+  def: JobDefinition<import('zod').ZodType<P>>,
+  payload: P,
+  opts: { workspaceId?: string | null; runAt?: Date; singletonKey?: string } = {},
+): Promise<number | null> {
+  const parsed = def.payload.parse(payload);
+  const rows = await tx
+    .insert(jobs)
+    .values({
+      name: def.name,
+      payload: parsed as Record<string, unknown>,
+      workspaceId: opts.workspaceId ?? null,
+      runAt: opts.runAt ?? new Date(),
+      maxAttempts: def.retry?.maxAttempts ?? 10,
+      singletonKey: opts.singletonKey ?? null,
+    })
+    .onConflictDoNothing({
+      target: jobs.singletonKey,
+      where: sql`${jobs.singletonKey} is not null and ${jobs.status} in ('queued', 'running')`,
+    })
+    .returning({ id: jobs.id });
+  return rows[0]?.id ?? null;
+}
