@@ -23,8 +23,11 @@ import { auditRoutes } from './modules/audit/routes.js';
 import { useFastHashing } from './modules/auth/passwords.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { prepareSetupToken } from './modules/auth/setup.js';
+import { channelRoutes } from './modules/channels/routes.js';
+import { conversationRoutes } from './modules/conversations/routes.js';
 import { systemRoutes } from './modules/system/routes.js';
 import { teamRoutes } from './modules/teams/routes.js';
+import { whatsappWebhookRoutes } from './modules/whatsapp/webhook-routes.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
 import { EventBus } from './realtime/event-bus.js';
 import { attachGateway } from './realtime/gateway.js';
@@ -157,12 +160,15 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
   );
 
   await app.register(systemRoutes(ctx));
+  await app.register(whatsappWebhookRoutes(ctx));
   await app.register(
     async (api) => {
       await api.register(authRoutes(ctx));
       await api.register(workspaceRoutes(ctx));
       await api.register(teamRoutes(ctx));
       await api.register(auditRoutes(ctx));
+      await api.register(channelRoutes(ctx));
+      await api.register(conversationRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

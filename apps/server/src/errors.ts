@@ -40,11 +40,24 @@ export const errorCodes = {
   already_member: { status: 409, message: 'You are already a member of this workspace.' },
   two_factor_already_enabled: { status: 409, message: 'Two-factor sign-in is already on.' },
   two_factor_not_enabled: { status: 409, message: 'Two-factor sign-in is not on.' },
+  channel_phone_taken: { status: 409, message: 'This phone number is already connected in this workspace.' },
   invite_expired: { status: 410, message: 'This invite has expired or was already used. Ask for a new one.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
+  whatsapp_credentials_rejected: {
+    status: 422,
+    message: 'WhatsApp did not accept these credentials. Check the phone number ID and the access token.',
+  },
+  reply_window_closed: {
+    status: 422,
+    message: 'The 24-hour window is closed. Send an approved template instead.',
+  },
   rate_limited: { status: 429, message: 'Too many attempts. Wait a moment and try again.' },
   internal: { status: 500, message: 'Something went wrong on our side. The error was logged.' },
+  whatsapp_unreachable: {
+    status: 502,
+    message: 'The WhatsApp Cloud API could not be reached. Try again shortly.',
+  },
   service_unavailable: { status: 503, message: 'The service is temporarily unavailable. Try again shortly.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

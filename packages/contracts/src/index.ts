@@ -1,4 +1,5 @@
 export * from './auth.js';
 export * from './common.js';
+export * from './inbox.js';
 export * from './realtime.js';
 export * from './workspaces.js';

@@ -269,3 +269,166 @@ export const jobs = pgTable(
       .where(sql`${t.singletonKey} is not null and ${t.status} in ('queued', 'running')`),
   ],
 );
+
+/** A connected WhatsApp number (or the sandbox). Secrets are encrypted with the workspace key. */
+export const channels = pgTable(
+  'channels',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    type: text('type', { enum: ['whatsapp'] }).notNull(),
+    name: text('name').notNull(),
+    phoneNumberId: text('phone_number_id').notNull(),
+    wabaId: text('waba_id').notNull(),
+    displayPhoneNumber: text('display_phone_number'),
+    graphBaseUrl: text('graph_base_url').notNull(),
+    graphApiVersion: text('graph_api_version').notNull(),
+    accessToken: text('access_token').notNull(),
+    appSecret: text('app_secret').notNull(),
+    verifyToken: text('verify_token').notNull(),
+    isSandbox: boolean('is_sandbox').notNull().default(false),
+    status: text('status', { enum: ['active', 'disabled'] })
+      .notNull()
+      .default('active'),
+    qualityRating: text('quality_rating'),
+    messagingLimit: text('messaging_limit'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('channels_workspace_phone_key').on(t.workspaceId, t.phoneNumberId),
+    index('channels_phone_idx').on(t.phoneNumberId),
+  ],
+);
+
+/**
+ * Raw webhook deliveries, stored (encrypted) before Meta gets its 200, then processed by a job.
+ * A delivery for an unknown number is kept with status 'unattached'.
+ */
+export const webhookEvents = pgTable(
+  'webhook_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    channelId: uuid('channel_id').references(() => channels.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id'),
+    payload: text('payload').notNull(),
+    status: text('status', { enum: ['pending', 'processed', 'unattached', 'failed'] })
+      .notNull()
+      .default('pending'),
+    error: text('error'),
+    receivedAt: ts('received_at').notNull().defaultNow(),
+    processedAt: ts('processed_at'),
+  },
+  (t) => [index('webhook_events_status_idx').on(t.status, t.receivedAt)],
+);
+
+/** A customer. Personal fields are encrypted; `wa_id_hash` is a keyed hash for lookups. */
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    waIdHash: text('wa_id_hash').notNull(),
+    waId: text('wa_id'),
+    name: text('name'),
+    nameTokens: text('name_tokens').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('contacts_workspace_wa_key').on(t.workspaceId, t.waIdHash)],
+);
+
+export const conversations = pgTable(
+  'conversations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: ['open', 'pending', 'snoozed', 'resolved'] })
+      .notNull()
+      .default('open'),
+    assigneeId: uuid('assignee_id').references(() => users.id),
+    teamId: uuid('team_id').references(() => teams.id, { onDelete: 'set null' }),
+    lastMessageAt: ts('last_message_at').notNull().defaultNow(),
+    lastInboundAt: ts('last_inbound_at'),
+    lastMessagePreview: text('last_message_preview'),
+    unreadCount: integer('unread_count').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('conversations_channel_contact_key').on(t.channelId, t.contactId),
+    index('conversations_list_idx').on(t.workspaceId, t.status, t.lastMessageAt),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    direction: text('direction', { enum: ['inbound', 'outbound'] }).notNull(),
+    type: text('type').notNull(),
+    /** Encrypted: the text or caption. */
+    text: text('text'),
+    /** Encrypted JSON: the type-specific content (media ref, location, contacts, interactive…). */
+    content: text('content'),
+    providerMessageId: text('provider_message_id'),
+    replyToProviderId: text('reply_to_provider_id'),
+    status: text('status', {
+      enum: ['received', 'pending', 'sent', 'delivered', 'read', 'failed', 'unknown'],
+    }).notNull(),
+    errorCode: integer('error_code'),
+    errorTitle: text('error_title'),
+    senderUserId: uuid('sender_user_id').references(() => users.id),
+    /** Set (committed) just before the Graph API call; a job that finds it set after a crash does not resend. */
+    sendStartedAt: ts('send_started_at'),
+    sentAt: ts('sent_at'),
+    deliveredAt: ts('delivered_at'),
+    readAt: ts('read_at'),
+    failedAt: ts('failed_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('messages_channel_provider_key').on(t.channelId, t.providerMessageId),
+    index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+  ],
+);
+
+/** Every status webhook, kept in full; the shown status only moves forward. */
+export const messageStatusEvents = pgTable(
+  'message_status_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    messageId: uuid('message_id').references(() => messages.id, { onDelete: 'cascade' }),
+    providerMessageId: text('provider_message_id').notNull(),
+    status: text('status').notNull(),
+    occurredAt: ts('occurred_at').notNull(),
+    errors: jsonb('errors'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('message_status_events_key').on(t.channelId, t.providerMessageId, t.status)],
+);

@@ -1,11 +1,21 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@parley/contracts';
+import { eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
 import type { AppContext } from '../context.js';
+import { messages } from '../db/schema.js';
 import { sessionCookieName } from '../http/auth.js';
 import { findSessionByToken } from '../modules/auth/sessions.js';
+import { toMessageDto } from '../modules/conversations/presenter.js';
 import { listMyWorkspaces } from '../modules/workspaces/service.js';
 import type { CommittedEvent } from './event-bus.js';
+
+type Emitter = { emit: (type: string, payload: unknown) => void };
+
+async function loadMessage(ctx: AppContext, messageId: string) {
+  const [m] = await ctx.db.select().from(messages).where(eq(messages.id, messageId));
+  return m ? toMessageDto(ctx, ctx.db, m) : null;
+}
 
 function parseCookies(header: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -74,11 +84,23 @@ export function attachGateway(
       case 'membership.changed':
         target.emit('membership.changed', e.payload as { workspaceId: string });
         break;
+      case 'message.created':
+      case 'message.updated':
+        // The outbox holds ids only (no personal data in plaintext); the message is loaded and presented here.
+        void loadMessage(ctx, e.payload.messageId as string)
+          .then((message) => {
+            if (message) {
+              (target as unknown as Emitter).emit(e.type, {
+                eventId: e.id,
+                conversationId: e.payload.conversationId,
+                message,
+              });
+            }
+          })
+          .catch((err) => ctx.log.warn({ err }, 'could not present a message event'));
+        break;
       default:
-        (target as unknown as { emit: (t: string, p: unknown) => void }).emit(e.type, {
-          id: e.id,
-          ...e.payload,
-        });
+        (target as unknown as Emitter).emit(e.type, { eventId: e.id, ...e.payload });
     }
   });
 

@@ -6,9 +6,17 @@ describe('workspace policy', () => {
     for (const a of allActions) expect(can('owner', a)).toBe(true);
   });
 
-  it('agents only read', () => {
+  it('agents read and answer conversations, and manage nothing', () => {
     const allowed = allActions.filter((a) => can('agent', a));
-    expect(allowed.sort()).toEqual(['members.read', 'teams.read', 'workspace.read']);
+    expect(allowed.sort()).toEqual([
+      'channels.read',
+      'contacts.read',
+      'conversations.read',
+      'conversations.reply',
+      'members.read',
+      'teams.read',
+      'workspace.read',
+    ]);
   });
 
   it('admins manage people and teams but not the 2FA policy', () => {

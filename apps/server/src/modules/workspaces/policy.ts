@@ -10,7 +10,12 @@ export type WorkspaceAction =
   | 'invites.manage'
   | 'teams.read'
   | 'teams.manage'
-  | 'audit.read';
+  | 'audit.read'
+  | 'channels.read'
+  | 'channels.manage'
+  | 'conversations.read'
+  | 'conversations.reply'
+  | 'contacts.read';
 
 const table: Record<WorkspaceAction, readonly Role[]> = {
   'workspace.read': ['owner', 'admin', 'agent'],
@@ -22,6 +27,11 @@ const table: Record<WorkspaceAction, readonly Role[]> = {
   'teams.read': ['owner', 'admin', 'agent'],
   'teams.manage': ['owner', 'admin'],
   'audit.read': ['owner', 'admin'],
+  'channels.read': ['owner', 'admin', 'agent'],
+  'channels.manage': ['owner', 'admin'],
+  'conversations.read': ['owner', 'admin', 'agent'],
+  'conversations.reply': ['owner', 'admin', 'agent'],
+  'contacts.read': ['owner', 'admin', 'agent'],
 };
 
 /** Pure role check: may a member with `role` perform `action`? */

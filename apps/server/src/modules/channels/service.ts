@@ -1,0 +1,161 @@
+import crypto from 'node:crypto';
+import type { CreateChannelRequest } from '@parley/contracts';
+import { and, asc, eq } from 'drizzle-orm';
+import type { AppContext } from '../../context.js';
+import type { DbOrTx } from '../../db/client.js';
+import { channels } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import type { Member } from '../../http/auth.js';
+import { recordAudit } from '../audit/service.js';
+import {
+  DEFAULT_GRAPH_API_VERSION,
+  GraphApiError,
+  type GraphCredentials,
+  getPhoneNumber,
+  META_GRAPH_BASE_URL,
+} from '../whatsapp/graph-client.js';
+
+export type ChannelRow = typeof channels.$inferSelect;
+
+export function webhookUrlOf(ctx: AppContext, channelId: string): string {
+  return new URL(`/webhooks/whatsapp/${channelId}`, ctx.config.publicUrl).toString();
+}
+
+/** The decrypted credentials of a channel, for the Graph API client. */
+export async function channelCredentials(
+  ctx: AppContext,
+  db: DbOrTx,
+  ch: ChannelRow,
+): Promise<GraphCredentials> {
+  return {
+    baseUrl: ch.graphBaseUrl,
+    apiVersion: ch.graphApiVersion,
+    phoneNumberId: ch.phoneNumberId,
+    accessToken: await ctx.keyring.decrypt(
+      db,
+      ch.workspaceId,
+      ch.accessToken,
+      `channels.access_token:${ch.id}`,
+    ),
+  };
+}
+
+export async function channelAppSecret(ctx: AppContext, db: DbOrTx, ch: ChannelRow): Promise<string> {
+  return ctx.keyring.decrypt(db, ch.workspaceId, ch.appSecret, `channels.app_secret:${ch.id}`);
+}
+
+export async function channelVerifyToken(ctx: AppContext, db: DbOrTx, ch: ChannelRow): Promise<string> {
+  return ctx.keyring.decrypt(db, ch.workspaceId, ch.verifyToken, `channels.verify_token:${ch.id}`);
+}
+
+/**
+ * Connects a WhatsApp number: checks the credentials against the Graph API (GET phone number), then
+ * stores the channel with its access token, app secret and verify token encrypted.
+ * Errors: whatsapp_credentials_rejected (422), whatsapp_unreachable (502), channel_phone_taken (409).
+ */
+export async function createChannel(
+  ctx: AppContext,
+  actor: Member | { workspaceId: string; user: { id: string } },
+  input: CreateChannelRequest & { isSandbox?: boolean },
+  ipPrefix: string | null,
+) {
+  const creds: GraphCredentials = {
+    baseUrl: input.graphBaseUrl ?? META_GRAPH_BASE_URL,
+    apiVersion: input.graphApiVersion ?? DEFAULT_GRAPH_API_VERSION,
+    accessToken: input.accessToken,
+    phoneNumberId: input.phoneNumberId,
+  };
+  let info: Awaited<ReturnType<typeof getPhoneNumber>>;
+  try {
+    info = await getPhoneNumber(creds);
+  } catch (err) {
+    if (err instanceof GraphApiError && !err.transport) {
+      throw new AppError('whatsapp_credentials_rejected', { graphCode: err.code, graphTitle: err.title });
+    }
+    throw new AppError('whatsapp_unreachable');
+  }
+  const verifyToken = input.verifyToken ?? crypto.randomBytes(24).toString('base64url');
+  const id = crypto.randomUUID();
+  const ws = actor.workspaceId;
+  const enc = (value: string, column: string) =>
+    ctx.keyring.encrypt(ctx.db, ws, value, `channels.${column}:${id}`);
+  // Encrypt before the transaction: on PGlite the transaction holds the only connection.
+  const secrets = {
+    accessToken: await enc(input.accessToken, 'access_token'),
+    appSecret: await enc(input.appSecret, 'app_secret'),
+    verifyToken: await enc(verifyToken, 'verify_token'),
+  };
+  try {
+    const row = await ctx.db.transaction(async (tx) => {
+      const [ch] = await tx
+        .insert(channels)
+        .values({
+          id,
+          workspaceId: ws,
+          type: 'whatsapp',
+          name: input.name,
+          phoneNumberId: input.phoneNumberId,
+          wabaId: input.wabaId,
+          displayPhoneNumber: info.display_phone_number ?? null,
+          qualityRating: info.quality_rating ?? null,
+          messagingLimit: info.messaging_limit_tier ?? null,
+          graphBaseUrl: creds.baseUrl,
+          graphApiVersion: creds.apiVersion,
+          ...secrets,
+          isSandbox: input.isSandbox ?? false,
+        })
+        .returning();
+      await recordAudit(ctx, tx, {
+        type: 'channel.connected',
+        workspaceId: ws,
+        actorId: actor.user.id,
+        subjectType: 'channel',
+        subjectId: id,
+        ipPrefix,
+        data: { sandbox: input.isSandbox ?? false },
+      });
+      return ch!;
+    });
+    return { channel: row, verifyToken };
+  } catch (err) {
+    const e = err as { code?: string; cause?: { code?: string } };
+    if (e.code === '23505' || e.cause?.code === '23505') throw new AppError('channel_phone_taken');
+    throw err;
+  }
+}
+
+export async function listChannels(db: DbOrTx, workspaceId: string): Promise<ChannelRow[]> {
+  return db
+    .select()
+    .from(channels)
+    .where(eq(channels.workspaceId, workspaceId))
+    .orderBy(asc(channels.createdAt));
+}
+
+export async function getChannel(db: DbOrTx, workspaceId: string, channelId: string): Promise<ChannelRow> {
+  const [ch] = await db
+    .select()
+    .from(channels)
+    .where(and(eq(channels.id, channelId), eq(channels.workspaceId, workspaceId)));
+  if (!ch) throw new AppError('not_found');
+  return ch;
+}
+
+export function toChannelDto(ctx: AppContext, ch: ChannelRow) {
+  return {
+    id: ch.id,
+    type: ch.type,
+    name: ch.name,
+    phoneNumberId: ch.phoneNumberId,
+    wabaId: ch.wabaId,
+    displayPhoneNumber: ch.displayPhoneNumber,
+    qualityRating: ch.qualityRating,
+    messagingLimit: ch.messagingLimit,
+    isSandbox: ch.isSandbox,
+    status: ch.status,
+    webhookUrl: webhookUrlOf(ctx, ch.id),
+    graphBaseUrl: ch.graphBaseUrl,
+    graphApiVersion: ch.graphApiVersion,
+    createdAt: ch.createdAt.toISOString(),
+  };
+}

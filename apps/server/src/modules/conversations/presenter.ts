@@ -1,0 +1,62 @@
+import type { ConversationDto, MessageDto } from '@parley/contracts';
+import type { AppContext } from '../../context.js';
+import type { DbOrTx } from '../../db/client.js';
+import type { contacts, conversations, messages } from '../../db/schema.js';
+
+type MessageRow = typeof messages.$inferSelect;
+type ConversationRow = typeof conversations.$inferSelect;
+type ContactRow = typeof contacts.$inferSelect;
+
+const dec = (ctx: AppContext, db: DbOrTx, ws: string, v: string | null, context: string) =>
+  v ? ctx.keyring.decrypt(db, ws, v, context) : Promise.resolve(null);
+
+/** Decrypts and copies the fields an agent sees. */
+export async function toMessageDto(ctx: AppContext, db: DbOrTx, m: MessageRow): Promise<MessageDto> {
+  const content = await dec(ctx, db, m.workspaceId, m.content, 'messages.content');
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    direction: m.direction,
+    type: m.type,
+    text: await dec(ctx, db, m.workspaceId, m.text, 'messages.text'),
+    content: content ? (JSON.parse(content) as Record<string, unknown>) : null,
+    status: m.status,
+    providerMessageId: m.providerMessageId,
+    replyToProviderId: m.replyToProviderId,
+    errorCode: m.errorCode,
+    errorTitle: m.errorTitle,
+    senderUserId: m.senderUserId,
+    createdAt: m.createdAt.toISOString(),
+    sentAt: m.sentAt?.toISOString() ?? null,
+    deliveredAt: m.deliveredAt?.toISOString() ?? null,
+    readAt: m.readAt?.toISOString() ?? null,
+  };
+}
+
+export async function toContactSummary(ctx: AppContext, db: DbOrTx, c: ContactRow) {
+  return {
+    id: c.id,
+    name: await dec(ctx, db, c.workspaceId, c.name, 'contacts.name'),
+    waId: await dec(ctx, db, c.workspaceId, c.waId, 'contacts.wa_id'),
+  };
+}
+
+export async function toConversationDto(
+  ctx: AppContext,
+  db: DbOrTx,
+  c: ConversationRow,
+  contact: ContactRow,
+): Promise<ConversationDto> {
+  return {
+    id: c.id,
+    channelId: c.channelId,
+    status: c.status,
+    assigneeId: c.assigneeId,
+    teamId: c.teamId,
+    contact: await toContactSummary(ctx, db, contact),
+    lastMessageAt: c.lastMessageAt.toISOString(),
+    lastInboundAt: c.lastInboundAt?.toISOString() ?? null,
+    lastMessagePreview: await dec(ctx, db, c.workspaceId, c.lastMessagePreview, 'conversations.preview'),
+    unreadCount: c.unreadCount,
+  };
+}

@@ -1,0 +1,205 @@
+import type { SendMessageRequest } from '@parley/contracts';
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import type { AppContext } from '../../context.js';
+import { contacts, conversations, messages } from '../../db/schema.js';
+import { AppError } from '../../errors.js';
+import type { Member } from '../../http/auth.js';
+import { enqueueJob } from '../../jobs/queue.js';
+import { recordEvent } from '../../realtime/event-bus.js';
+import { previewOf } from '../whatsapp/ingest-message.js';
+import { sendMessageJob } from '../whatsapp/send-message.job.js';
+import { toConversationDto, toMessageDto } from './presenter.js';
+import { replyWindowRemainingMs } from './reply-window.js';
+
+type ListQuery = {
+  status?: 'open' | 'pending' | 'snoozed' | 'resolved';
+  assignee: 'me' | 'unassigned' | 'all';
+  channelId?: string;
+  before?: string;
+  limit: number;
+};
+
+/** Conversations of a workspace, newest activity first, keyset-paginated (`before` = "iso|id"). */
+export async function listConversations(ctx: AppContext, member: Member, q: ListQuery) {
+  const conditions = [eq(conversations.workspaceId, member.workspaceId)];
+  if (q.status) conditions.push(eq(conversations.status, q.status));
+  if (q.channelId) conditions.push(eq(conversations.channelId, q.channelId));
+  if (q.assignee === 'me') conditions.push(eq(conversations.assigneeId, member.user.id));
+  if (q.assignee === 'unassigned') conditions.push(isNull(conversations.assigneeId));
+  if (q.before) {
+    const [iso, id] = q.before.split('|');
+    const at = new Date(iso ?? '');
+    if (Number.isNaN(at.getTime()) || !id)
+      throw new AppError('validation_failed', {
+        issues: [{ path: 'querystring.before', message: 'Invalid cursor' }],
+      });
+    conditions.push(
+      or(
+        lt(conversations.lastMessageAt, at),
+        and(eq(conversations.lastMessageAt, at), lt(conversations.id, id)),
+      )!,
+    );
+  }
+  const rows = await ctx.db
+    .select({ c: conversations, contact: contacts })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(and(...conditions))
+    .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
+    .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    conversations: await Promise.all(page.map((r) => toConversationDto(ctx, ctx.db, r.c, r.contact))),
+    nextCursor: rows.length > q.limit && last ? `${last.c.lastMessageAt.toISOString()}|${last.c.id}` : null,
+  };
+}
+
+export async function getConversation(ctx: AppContext, workspaceId: string, conversationId: string) {
+  const [row] = await ctx.db
+    .select({ c: conversations, contact: contacts })
+    .from(conversations)
+    .innerJoin(contacts, eq(contacts.id, conversations.contactId))
+    .where(and(eq(conversations.id, conversationId), eq(conversations.workspaceId, workspaceId)));
+  if (!row) throw new AppError('not_found');
+  return row;
+}
+
+/** A page of messages, newest first (`before` an ISO time); the client shows them oldest first. */
+export async function listMessages(
+  ctx: AppContext,
+  member: Member,
+  conversationId: string,
+  q: { before?: string; limit: number },
+) {
+  await getConversation(ctx, member.workspaceId, conversationId);
+  const conditions = [
+    eq(messages.conversationId, conversationId),
+    eq(messages.workspaceId, member.workspaceId),
+  ];
+  if (q.before) conditions.push(lt(messages.createdAt, new Date(q.before)));
+  const rows = await ctx.db
+    .select()
+    .from(messages)
+    .where(and(...conditions))
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(q.limit + 1);
+  return {
+    messages: await Promise.all(rows.slice(0, q.limit).map((m) => toMessageDto(ctx, ctx.db, m))),
+    hasMore: rows.length > q.limit,
+  };
+}
+
+/**
+ * Records an outbound text as pending and enqueues its send job in the same transaction; the job
+ * sends it once. Errors: not_found, reply_window_closed (422) when the 24-hour window is closed.
+ */
+export async function sendTextMessage(
+  ctx: AppContext,
+  member: Member,
+  conversationId: string,
+  input: SendMessageRequest,
+) {
+  const { c } = await getConversation(ctx, member.workspaceId, conversationId);
+  if (replyWindowRemainingMs(c.lastInboundAt, new Date()) === 0) throw new AppError('reply_window_closed');
+  const ws = member.workspaceId;
+  let replyToProviderId: string | null = null;
+  if (input.replyToMessageId) {
+    const [target] = await ctx.db
+      .select({ wamid: messages.providerMessageId })
+      .from(messages)
+      .where(and(eq(messages.id, input.replyToMessageId), eq(messages.conversationId, conversationId)));
+    if (!target?.wamid)
+      throw new AppError('validation_failed', {
+        issues: [{ path: 'body.replyToMessageId', message: 'Unknown message' }],
+      });
+    replyToProviderId = target.wamid;
+  }
+  const row = await ctx.db.transaction(async (tx) => {
+    const [m] = await tx
+      .insert(messages)
+      .values({
+        workspaceId: ws,
+        conversationId,
+        channelId: c.channelId,
+        direction: 'outbound',
+        type: 'text',
+        text: await ctx.keyring.encrypt(tx, ws, input.text, 'messages.text'),
+        content: await ctx.keyring.encrypt(
+          tx,
+          ws,
+          JSON.stringify({ preview_url: input.previewUrl ?? false }),
+          'messages.content',
+        ),
+        replyToProviderId,
+        status: 'pending',
+        senderUserId: member.user.id,
+      })
+      .returning();
+    await tx
+      .update(conversations)
+      .set({
+        lastMessageAt: sql`greatest(${conversations.lastMessageAt}, now())`,
+        lastMessagePreview: await ctx.keyring.encrypt(
+          tx,
+          ws,
+          previewOf({ type: 'text', text: input.text }),
+          'conversations.preview',
+        ),
+        updatedAt: new Date(),
+      })
+      .where(eq(conversations.id, conversationId));
+    await enqueueJob(tx, sendMessageJob, { messageId: m!.id }, { workspaceId: ws });
+    await recordEvent(tx, {
+      type: 'message.created',
+      workspaceId: ws,
+      rooms: [`workspace:${ws}`],
+      payload: { conversationId, messageId: m!.id },
+    });
+    return m!;
+  });
+  ctx.jobs.poke();
+  await ctx.events.flush();
+  return toMessageDto(ctx, ctx.db, row);
+}
+
+/** Marks a conversation read by the agents (unread → 0). */
+export async function markConversationRead(ctx: AppContext, member: Member, conversationId: string) {
+  await getConversation(ctx, member.workspaceId, conversationId);
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(conversations)
+      .set({ unreadCount: 0, updatedAt: new Date() })
+      .where(and(eq(conversations.id, conversationId), eq(conversations.workspaceId, member.workspaceId)));
+    await recordEvent(tx, {
+      type: 'conversation.read',
+      workspaceId: member.workspaceId,
+      rooms: [`workspace:${member.workspaceId}`],
+      payload: { conversationId },
+    });
+  });
+  await ctx.events.flush();
+}
+
+/** Resolves or reopens a conversation. */
+export async function setConversationStatus(
+  ctx: AppContext,
+  member: Member,
+  conversationId: string,
+  status: 'open' | 'resolved' | 'pending',
+) {
+  await getConversation(ctx, member.workspaceId, conversationId);
+  await ctx.db.transaction(async (tx) => {
+    await tx
+      .update(conversations)
+      .set({ status, updatedAt: new Date() })
+      .where(and(eq(conversations.id, conversationId), eq(conversations.workspaceId, member.workspaceId)));
+    await recordEvent(tx, {
+      type: 'conversation.updated',
+      workspaceId: member.workspaceId,
+      rooms: [`workspace:${member.workspaceId}`],
+      payload: { conversationId, status },
+    });
+  });
+  await ctx.events.flush();
+}

@@ -1,0 +1,370 @@
+import { type RunningSimulator, startSimulator } from '@parley/wa-sim';
+import { signPayload } from '@parley/whatsapp';
+import { eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conversations, webhookEvents } from '../../db/schema.js';
+import {
+  as,
+  buildMember,
+  buildWorkspace,
+  type Person,
+  startTestServer,
+  type TestServer,
+} from '../../test/harness.js';
+
+/** The real server with the simulator over real HTTP: webhooks in, Graph API calls out. */
+let server: TestServer;
+let sim: RunningSimulator;
+let serverUrl: string;
+let workspaceId: string;
+let owner: Person;
+let channel: { id: string; verifyToken: string; webhookUrl: string };
+const secret = 'app-secret-for-tests-123';
+
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined | null | false>,
+  ms = 15_000,
+): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+  await server.app.listen({ port: 0, host: '127.0.0.1' });
+  serverUrl = `http://127.0.0.1:${(server.app.server.address() as { port: number }).port}`;
+  sim = await startSimulator({
+    appSecret: secret,
+    accessToken: 'sim-access-token-123',
+    phoneNumberId: '106540352242922',
+    wabaId: '102290129340398',
+    displayPhoneNumber: '+49 30 1234567',
+    statusDelays: { sentMs: 0, deliveredMs: 20, readMs: null },
+    webhook: { retryInitialDelayMs: 20, retryMaxDelayMs: 200 },
+  });
+  const ws = await buildWorkspace(server);
+  workspaceId = ws.workspace.id;
+  owner = ws.owner;
+  const res = await as(server, owner, {
+    method: 'POST',
+    url: `/api/v1/workspaces/${workspaceId}/channels`,
+    payload: {
+      type: 'whatsapp',
+      name: 'Hauptnummer',
+      phoneNumberId: '106540352242922',
+      wabaId: '102290129340398',
+      accessToken: 'sim-access-token-123',
+      appSecret: secret,
+      graphBaseUrl: sim.url,
+      graphApiVersion: 'v24.0',
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  channel = res.json();
+  const cfg = await fetch(`${sim.url}/_sim/config`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      webhookUrl: `${serverUrl}/webhooks/whatsapp/${channel.id}`,
+      verifyToken: channel.verifyToken,
+    }),
+  });
+  expect(cfg.status).toBe(200);
+});
+afterAll(async () => {
+  await sim?.close();
+  await server?.close();
+});
+
+async function inbound(from: string, name: string, message: Record<string, unknown>) {
+  const r = await fetch(`${sim.url}/_sim/inbound`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from, name, message }),
+  });
+  expect(r.status).toBe(200);
+  return (await r.json()) as { id: string };
+}
+
+async function conversationOf(person: Person, name: string) {
+  const list = await as(server, person, {
+    method: 'GET',
+    url: `/api/v1/workspaces/${workspaceId}/conversations`,
+  });
+  return (
+    list.json().conversations as {
+      id: string;
+      contact: { name: string };
+      unreadCount: number;
+      lastMessagePreview: string;
+    }[]
+  ).find((c) => c.contact.name === name);
+}
+
+describe('connecting a number', () => {
+  it('checks credentials against the Graph API and shows the number', async () => {
+    const list = (
+      await as(server, owner, { method: 'GET', url: `/api/v1/workspaces/${workspaceId}/channels` })
+    ).json();
+    expect(list.channels[0]).toMatchObject({ name: 'Hauptnummer', status: 'active', isSandbox: false });
+    expect(list.channels[0].displayPhoneNumber).toMatch(/49/);
+    expect(list.channels[0].webhookUrl).toBe(`http://parley.test/webhooks/whatsapp/${channel.id}`);
+    expect(JSON.stringify(list)).not.toContain('sim-access-token-123');
+    expect(JSON.stringify(list)).not.toContain(secret);
+    const bad = await as(server, owner, {
+      method: 'POST',
+      url: `/api/v1/workspaces/${workspaceId}/channels`,
+      payload: {
+        type: 'whatsapp',
+        name: 'X',
+        phoneNumberId: '999',
+        wabaId: '1',
+        accessToken: 'wrong-token-123',
+        appSecret: 'whatever1',
+        graphBaseUrl: sim.url,
+      },
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().error.code).toBe('whatsapp_credentials_rejected');
+  });
+
+  it('answers the verification handshake only with the right verify token', async () => {
+    const ok = await fetch(
+      `${serverUrl}/webhooks/whatsapp/${channel.id}?hub.mode=subscribe&hub.verify_token=${channel.verifyToken}&hub.challenge=1158201444`,
+    );
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('1158201444');
+    const wrong = await fetch(
+      `${serverUrl}/webhooks/whatsapp/${channel.id}?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`,
+    );
+    expect(wrong.status).toBe(403);
+  });
+
+  it('agents cannot connect numbers', async () => {
+    const agent = await buildMember(server, workspaceId, owner, 'agent');
+    const res = await as(server, agent, {
+      method: 'POST',
+      url: `/api/v1/workspaces/${workspaceId}/channels`,
+      payload: {},
+    });
+    expect(res.statusCode).toBe(403);
+  });
+});
+
+describe('a conversation end to end', () => {
+  it('receives a customer message, answers it, and follows the ticks', async () => {
+    await inbound('4915112345678', 'Erika Musterfrau', {
+      type: 'text',
+      text: { body: 'Hallo, habt ihr heute offen?' },
+    });
+    const conv = await until('the conversation', () => conversationOf(owner, 'Erika Musterfrau'));
+    expect(conv.unreadCount).toBe(1);
+    expect(conv.lastMessagePreview).toBe('Hallo, habt ihr heute offen?');
+    const msgs = (
+      await as(server, owner, {
+        method: 'GET',
+        url: `/api/v1/workspaces/${workspaceId}/conversations/${conv.id}/messages`,
+      })
+    ).json();
+    expect(msgs.messages[0]).toMatchObject({
+      direction: 'inbound',
+      type: 'text',
+      text: 'Hallo, habt ihr heute offen?',
+      status: 'received',
+    });
+
+    const sent = await as(server, owner, {
+      method: 'POST',
+      url: `/api/v1/workspaces/${workspaceId}/conversations/${conv.id}/messages`,
+      payload: { text: 'Ja, bis 18 Uhr! 🥐' },
+    });
+    expect(sent.statusCode).toBe(202);
+    expect(sent.json().status).toBe('pending');
+    const messageId = sent.json().id;
+    const delivered = await until('delivered', async () => {
+      const page = (
+        await as(server, owner, {
+          method: 'GET',
+          url: `/api/v1/workspaces/${workspaceId}/conversations/${conv.id}/messages`,
+        })
+      ).json();
+      const m = page.messages.find((x: { id: string }) => x.id === messageId);
+      return m?.status === 'delivered' ? m : null;
+    });
+    expect(delivered.providerMessageId).toMatch(/^wamid\./);
+    const atSim = (await (await fetch(`${sim.url}/_sim/sent?to=4915112345678`)).json()) as {
+      messages: { request: Record<string, unknown> }[];
+    };
+    const list = (atSim as unknown as { messages?: unknown[] }).messages ?? (atSim as unknown as unknown[]);
+    expect(JSON.stringify(list)).toContain('Ja, bis 18 Uhr!');
+    expect(JSON.stringify(list)).toContain(messageId); // biz_opaque_callback_data
+    expect(JSON.stringify(list).split('Ja, bis 18 Uhr!').length - 1).toBe(1); // sent once
+  });
+
+  it('stores a redelivered message once, even 20 times in parallel', async () => {
+    const payload = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '102290129340398',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '49301234567', phone_number_id: '106540352242922' },
+                contacts: [{ profile: { name: 'Duplicate Dora' }, wa_id: '4917600000001' }],
+                messages: [
+                  {
+                    from: '4917600000001',
+                    id: 'wamid.DUPLICATE-TEST-1',
+                    timestamp: '1796000000',
+                    type: 'text',
+                    text: { body: 'einmal bitte' },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const post = () =>
+      fetch(`${serverUrl}/webhooks/whatsapp/${channel.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(secret, payload) },
+        body: payload,
+      });
+    const statuses = await Promise.all(Array.from({ length: 20 }, post));
+    expect(statuses.every((r) => r.status === 200)).toBe(true);
+    const conv = await until('Dora', () => conversationOf(owner, 'Duplicate Dora'));
+    await server.ctx.jobs.drain();
+    const msgs = (
+      await as(server, owner, {
+        method: 'GET',
+        url: `/api/v1/workspaces/${workspaceId}/conversations/${conv.id}/messages`,
+      })
+    ).json();
+    expect(msgs.messages).toHaveLength(1);
+    const fresh = await until('unread settled', () => conversationOf(owner, 'Duplicate Dora'));
+    expect(fresh.unreadCount).toBe(1);
+  });
+
+  it('refuses a bad signature with 401 and stores nothing', async () => {
+    const count = async () =>
+      Number(
+        (
+          (await server.ctx.db.execute(sql`select count(*)::int as n from webhook_events`)) as unknown as {
+            rows: { n: number }[];
+          }
+        ).rows[0]!.n,
+      );
+    const before = await count();
+    const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [] });
+    for (const sig of [
+      undefined,
+      'sha1=abc',
+      signPayload('wrong-secret', body),
+      signPayload(secret, `${body} `),
+    ]) {
+      const r = await fetch(`${serverUrl}/webhooks/whatsapp/${channel.id}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(sig ? { 'x-hub-signature-256': sig } : {}) },
+        body,
+      });
+      expect(r.status).toBe(401);
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('acknowledges a delivery for another phone number but attaches nothing', async () => {
+    const payload = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '1',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '1', phone_number_id: '555000' },
+                contacts: [{ profile: { name: 'Foreign Fred' }, wa_id: '4917600000002' }],
+                messages: [
+                  {
+                    from: '4917600000002',
+                    id: 'wamid.FOREIGN-1',
+                    timestamp: '1796000000',
+                    type: 'text',
+                    text: { body: 'wrong number' },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const r = await fetch(`${serverUrl}/webhooks/whatsapp/${channel.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(secret, payload) },
+      body: payload,
+    });
+    expect(r.status).toBe(200);
+    await server.ctx.jobs.drain();
+    const rows = await server.ctx.db
+      .select()
+      .from(webhookEvents)
+      .where(eq(webhookEvents.status, 'unattached'));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(await conversationOf(owner, 'Foreign Fred')).toBeUndefined();
+  });
+
+  it('blocks free text when the 24-hour window is closed', async () => {
+    await inbound('4915199999999', 'Old Olga', { type: 'text', text: { body: 'lange her' } });
+    const conv = await until('Olga', () => conversationOf(owner, 'Old Olga'));
+    await server.ctx.db
+      .update(conversations)
+      .set({ lastInboundAt: new Date(Date.now() - 25 * 3600_000) })
+      .where(eq(conversations.id, conv.id));
+    const res = await as(server, owner, {
+      method: 'POST',
+      url: `/api/v1/workspaces/${workspaceId}/conversations/${conv.id}/messages`,
+      payload: { text: 'Hallo?' },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().error.code).toBe('reply_window_closed');
+  });
+
+  it('stores message text, names and phone numbers only encrypted', async () => {
+    const dump = await server.ctx.db.execute(sql`select string_agg(m::text, ' ') as all from messages m`);
+    const text = String((dump as unknown as { rows: { all: string }[] }).rows[0]!.all);
+    expect(text.length).toBeGreaterThan(100);
+    expect(text).not.toContain('Hallo, habt ihr heute offen?');
+    const contactsDump = JSON.stringify(
+      (await server.ctx.db.execute(sql`select * from contacts`)) as unknown,
+    );
+    expect(contactsDump).not.toContain('4915112345678');
+    expect(contactsDump).not.toContain('Erika');
+    const eventsDump = JSON.stringify(
+      (await server.ctx.db.execute(sql`select * from webhook_events`)) as unknown,
+    );
+    expect(eventsDump).not.toContain('einmal bitte');
+  });
+
+  it("another workspace cannot read this workspace's conversations (404)", async () => {
+    const other = await buildWorkspace(server);
+    const conv = await until('Erika', () => conversationOf(owner, 'Erika Musterfrau'));
+    const res = await as(server, other.owner, {
+      method: 'GET',
+      url: `/api/v1/workspaces/${other.workspace.id}/conversations/${conv.id}/messages`,
+    });
+    expect(res.statusCode).toBe(404);
+  });
+});

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { id, isoDate } from './common.js';
+
+export const createChannelRequest = z.object({
+  type: z.literal('whatsapp'),
+  name: z.string().trim().min(1, { message: 'Enter a name' }).max(80),
+  phoneNumberId: z
+    .string()
+    .trim()
+    .regex(/^\d{1,30}$/, { message: 'The phone number ID is a number from Meta' }),
+  wabaId: z
+    .string()
+    .trim()
+    .regex(/^\d{1,30}$/, { message: 'The WhatsApp Business Account ID is a number from Meta' }),
+  accessToken: z.string().trim().min(10, { message: 'Paste the access token' }).max(1000),
+  appSecret: z.string().trim().min(8, { message: 'Paste the app secret' }).max(200),
+  verifyToken: z.string().trim().min(16).max(200).optional(),
+  graphBaseUrl: z.url({ protocol: /^https?$/, message: 'Enter an http(s) URL' }).optional(),
+  graphApiVersion: z
+    .string()
+    .regex(/^v\d{1,3}\.0$/, { message: 'Like v24.0' })
+    .optional(),
+});
+export type CreateChannelRequest = z.infer<typeof createChannelRequest>;
+
+export const channelDto = z.object({
+  id,
+  type: z.literal('whatsapp'),
+  name: z.string(),
+  phoneNumberId: z.string(),
+  wabaId: z.string(),
+  displayPhoneNumber: z.string().nullable(),
+  qualityRating: z.string().nullable(),
+  messagingLimit: z.string().nullable(),
+  isSandbox: z.boolean(),
+  status: z.enum(['active', 'disabled']),
+  webhookUrl: z.string(),
+  graphBaseUrl: z.string(),
+  graphApiVersion: z.string(),
+  createdAt: isoDate,
+});
+export type ChannelDto = z.infer<typeof channelDto>;
+/** Only at creation: the verify token to paste into Meta's dashboard. Secrets are never shown again. */
+export const createChannelResponse = channelDto.extend({ verifyToken: z.string() });
+export const channelListResponse = z.object({ channels: z.array(channelDto) });
+export const channelParams = z.object({ workspaceId: id, channelId: id });
+
+export const conversationStatusSchema = z.enum(['open', 'pending', 'snoozed', 'resolved']);
+export const messageStatusSchema = z.enum([
+  'received',
+  'pending',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+  'unknown',
+]);
+
+export const contactSummaryDto = z.object({
+  id,
+  name: z.string().nullable(),
+  waId: z.string().nullable(),
+});
+
+export const conversationDto = z.object({
+  id,
+  channelId: id,
+  status: conversationStatusSchema,
+  assigneeId: id.nullable(),
+  teamId: id.nullable(),
+  contact: contactSummaryDto,
+  lastMessageAt: isoDate,
+  lastInboundAt: isoDate.nullable(),
+  lastMessagePreview: z.string().nullable(),
+  unreadCount: z.number().int(),
+});
+export type ConversationDto = z.infer<typeof conversationDto>;
+
+export const conversationListQuery = z.object({
+  status: conversationStatusSchema.optional(),
+  assignee: z.enum(['me', 'unassigned', 'all']).default('all'),
+  channelId: id.optional(),
+  /** Cursor: lastMessageAt|id of the last row of the previous page. */
+  before: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export const conversationListResponse = z.object({
+  conversations: z.array(conversationDto),
+  nextCursor: z.string().nullable(),
+});
+export const conversationParams = z.object({ workspaceId: id, conversationId: id });
+
+export const messageDto = z.object({
+  id,
+  conversationId: id,
+  direction: z.enum(['inbound', 'outbound']),
+  type: z.string(),
+  text: z.string().nullable(),
+  content: z.record(z.string(), z.unknown()).nullable(),
+  status: messageStatusSchema,
+  providerMessageId: z.string().nullable(),
+  replyToProviderId: z.string().nullable(),
+  errorCode: z.number().int().nullable(),
+  errorTitle: z.string().nullable(),
+  senderUserId: id.nullable(),
+  createdAt: isoDate,
+  sentAt: isoDate.nullable(),
+  deliveredAt: isoDate.nullable(),
+  readAt: isoDate.nullable(),
+});
+export type MessageDto = z.infer<typeof messageDto>;
+export const messageListQuery = z.object({
+  before: isoDate.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export const messageListResponse = z.object({ messages: z.array(messageDto), hasMore: z.boolean() });
+
+export const sendMessageRequest = z.object({
+  text: z
+    .string()
+    .trim()
+    .min(1, { message: 'Write a message' })
+    .max(4096, { message: 'At most 4096 characters' }),
+  previewUrl: z.boolean().optional(),
+  replyToMessageId: id.optional(),
+});
+export type SendMessageRequest = z.infer<typeof sendMessageRequest>;
+
+export const contactParams = z.object({ workspaceId: id, contactId: id });
+export const contactDto = contactSummaryDto.extend({
+  createdAt: isoDate,
+  conversations: z.array(
+    z.object({ id, channelId: id, status: conversationStatusSchema, lastMessageAt: isoDate }),
+  ),
+});
