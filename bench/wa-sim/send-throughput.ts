@@ -38,10 +38,24 @@ async function runSimulator(webhookUrl: string): Promise<void> {
   process.on('SIGTERM', () => void sim.close().then(() => process.exit(0)));
 }
 
-type Receiver = { url: string; updates: number; posts: number; badSignatures: number; close(): void };
+type Receiver = {
+  url: string;
+  updates: number;
+  posts: number;
+  badSignatures: number;
+  byStatus: Record<string, number>;
+  close(): void;
+};
 
 async function startReceiver(): Promise<Receiver> {
-  const receiver = { url: '', updates: 0, posts: 0, badSignatures: 0, close: () => server.close() };
+  const receiver: Receiver = {
+    url: '',
+    updates: 0,
+    posts: 0,
+    badSignatures: 0,
+    byStatus: {},
+    close: () => server.close(),
+  };
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://x');
     if (request.method === 'GET') {
@@ -60,6 +74,9 @@ async function startReceiver(): Promise<Receiver> {
       for (const entry of body.entry) {
         for (const change of entry.changes) {
           receiver.updates += (change.value.statuses?.length ?? 0) + (change.value.messages?.length ?? 0);
+          for (const status of change.value.statuses ?? []) {
+            receiver.byStatus[status.status] = (receiver.byStatus[status.status] ?? 0) + 1;
+          }
         }
       }
       receiver.posts += 1;
@@ -179,6 +196,7 @@ async function main(): Promise<void> {
       sendsPerSecond: Math.round(next / sendSeconds),
       webhookUpdates: receiver.updates - inboundUpdates,
       webhookPosts: receiver.posts,
+      statusesByKind: receiver.byStatus,
       webhookUpdatesPerSecond: Math.round((receiver.updates - inboundUpdates) / totalSeconds),
       allStatusesDelivered: allDelivered,
       badSignatures: receiver.badSignatures,
