@@ -25,6 +25,7 @@ import { authRoutes } from './modules/auth/routes.js';
 import { prepareSetupToken } from './modules/auth/setup.js';
 import { channelRoutes } from './modules/channels/routes.js';
 import { conversationRoutes } from './modules/conversations/routes.js';
+import { mountSandbox } from './modules/sandbox/index.js';
 import { systemRoutes } from './modules/system/routes.js';
 import { teamRoutes } from './modules/teams/routes.js';
 import { whatsappWebhookRoutes } from './modules/whatsapp/webhook-routes.js';
@@ -173,6 +174,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
     { prefix: '/api/v1' },
   );
 
+  ctx.sandbox = config.sandbox ? await mountSandbox(app, ctx) : null;
   await serveWebApp(app, config);
 
   await events.start();

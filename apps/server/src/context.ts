@@ -4,6 +4,7 @@ import type { Keyring } from './crypto/keyring.js';
 import type { Database, Db } from './db/client.js';
 import type { Metrics } from './http/metrics.js';
 import type { JobRunner } from './jobs/runner.js';
+import type { Sandbox } from './modules/sandbox/index.js';
 import type { EventBus } from './realtime/event-bus.js';
 
 /** What every route and service may use. Built once in buildApp; no globals. */
@@ -16,5 +17,7 @@ export type AppContext = {
   metrics: Metrics;
   /** Poke after committing an enqueued job so it starts at once. */
   jobs: JobRunner;
+  /** The built-in sandbox number (null when PARLEY_SANDBOX=off). */
+  sandbox: Sandbox | null;
   log: FastifyBaseLogger;
 };

@@ -75,8 +75,11 @@ async function main(argv: string[]): Promise<number> {
   }
   const database = await openDatabase(config);
   await database.migrate();
-  const { app } = await buildApp({ config, database, masterKey });
+  const { app, ctx } = await buildApp({ config, database, masterKey });
   await app.listen({ port: config.port, host: config.host });
+  await ctx.sandbox
+    ?.connect()
+    .catch((err) => app.log.warn({ err }, 'the sandbox number could not be connected'));
   app.log.info(
     { database: database.kind, readyMs: Math.round(performance.now() - started) },
     `Parley is ready at ${config.publicUrl.origin}`,

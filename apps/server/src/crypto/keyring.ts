@@ -45,6 +45,11 @@ export class Keyring {
     return deriveKey(this.instanceKey, 'parley/audit-chain/v1');
   }
 
+  /** A stable secret for an instance-level purpose (e.g. the sandbox number's credentials). */
+  instanceSecret(purpose: string): string {
+    return deriveKey(this.instanceKey, `parley/secret/${purpose}`).toString('base64url');
+  }
+
   private get instanceKey(): Buffer {
     if (!this.instanceKeyValue) throw new Error('Keyring.init() was not called');
     return this.instanceKeyValue;

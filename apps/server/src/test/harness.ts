@@ -56,6 +56,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     PARLEY_SETUP_TOKEN: 'test-setup-token-123',
     PARLEY_WEB_DIR: '/nonexistent',
     LOG_LEVEL: 'info',
+    PARLEY_SANDBOX: 'off',
     ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
     ...env,
   });

@@ -67,6 +67,10 @@ export function authRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (request, reply) => {
         const r = await completeSetup(ctx, request.body, clientInfo(request));
         setSessionCookie(ctx, reply, r.token, r.session);
+        // A fresh install gets the sandbox number, so a newcomer can chat with themselves at once.
+        await ctx.sandbox
+          ?.ensureChannel(r.workspace.id, r.user.id)
+          .catch((err) => request.log.warn({ err }, 'the sandbox number could not be connected'));
         const ws = await listMyWorkspaces(ctx.db, r.user.id);
         return reply.code(201).send(toMeResponse(r.user, r.session.id, ws));
       },
