@@ -199,14 +199,20 @@ async function serveWebApp(app: FastifyInstance, config: Config): Promise<void> 
       root: config.webDir,
       wildcard: false,
       index: false,
-      maxAge: '1h',
-      immutable: false,
+      // Hashed assets never change; everything else (index.html) is revalidated after an upgrade.
+      setHeaders: (res, filePath) => {
+        res.header(
+          'cache-control',
+          filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+        );
+      },
+      cacheControl: false,
     });
   }
   app.setNotFoundHandler((request, reply) => {
     const isApi =
-      /^\/(api|socket\.io|webhooks|_sandbox)(\/|$)/.test(request.url) || request.url.startsWith('/metrics');
-    if (request.method !== 'GET' || isApi) {
+      /^\/(api|socket\.io|webhooks|_sandbox|assets)(\/|$)/.test(request.url) || request.url.startsWith('/metrics');
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || isApi) {
       return sendError(reply, request, new AppError('not_found'));
     }
     if (!hasBuild) {

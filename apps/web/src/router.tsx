@@ -1,0 +1,76 @@
+import { lazy } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { NotFoundPage } from './components/NotFoundPage';
+import { RouteError } from './components/RouteError';
+import { RootRedirect } from './features/auth/RootRedirect';
+import { SessionRoot } from './features/auth/SessionRoot';
+import { SignInPage } from './features/auth/SignInPage';
+import { ContactsPage } from './features/contacts/ContactsPage';
+import { InboxPage } from './features/inbox/InboxPage';
+import { AppFrame } from './features/shell/AppFrame';
+import { WelcomePage } from './features/workspaces/WelcomePage';
+
+// Pages not needed on a typical first load are split into their own chunks.
+const SetupPage = lazy(() => import('./features/auth/SetupPage').then((m) => ({ default: m.SetupPage })));
+const InviteAcceptPage = lazy(() =>
+  import('./features/invites/InviteAcceptPage').then((m) => ({ default: m.InviteAcceptPage })),
+);
+const SettingsLayout = lazy(() =>
+  import('./features/settings/SettingsLayout').then((m) => ({ default: m.SettingsLayout })),
+);
+const ProfileSettingsPage = lazy(() =>
+  import('./features/profile/ProfileSettingsPage').then((m) => ({ default: m.ProfileSettingsPage })),
+);
+const SecuritySettingsPage = lazy(() =>
+  import('./features/security/SecuritySettingsPage').then((m) => ({ default: m.SecuritySettingsPage })),
+);
+const PeopleSettingsPage = lazy(() =>
+  import('./features/people/PeopleSettingsPage').then((m) => ({ default: m.PeopleSettingsPage })),
+);
+const TeamsSettingsPage = lazy(() =>
+  import('./features/teams/TeamsSettingsPage').then((m) => ({ default: m.TeamsSettingsPage })),
+);
+const WorkspaceSettingsPage = lazy(() =>
+  import('./features/workspaces/WorkspaceSettingsPage').then((m) => ({ default: m.WorkspaceSettingsPage })),
+);
+const AuditLogPage = lazy(() =>
+  import('./features/audit/AuditLogPage').then((m) => ({ default: m.AuditLogPage })),
+);
+
+export const router = createBrowserRouter([
+  {
+    element: <SessionRoot />,
+    errorElement: <RouteError />,
+    children: [
+      { path: '/', element: <RootRedirect /> },
+      { path: '/setup', element: <SetupPage /> },
+      { path: '/signin', element: <SignInPage /> },
+      { path: '/invite/:token', element: <InviteAcceptPage /> },
+      { path: '/welcome', element: <WelcomePage /> },
+      {
+        path: '/w/:workspaceId',
+        element: <AppFrame />,
+        children: [
+          { index: true, element: <Navigate to="inbox" replace /> },
+          { path: 'inbox', element: <InboxPage /> },
+          { path: 'contacts', element: <ContactsPage /> },
+          {
+            path: 'settings',
+            element: <SettingsLayout />,
+            children: [
+              { index: true, element: <Navigate to="profile" replace /> },
+              { path: 'profile', element: <ProfileSettingsPage /> },
+              { path: 'security', element: <SecuritySettingsPage /> },
+              { path: 'people', element: <PeopleSettingsPage /> },
+              { path: 'teams', element: <TeamsSettingsPage /> },
+              { path: 'workspace', element: <WorkspaceSettingsPage /> },
+              { path: 'audit', element: <AuditLogPage /> },
+            ],
+          },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);
