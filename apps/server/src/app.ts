@@ -203,7 +203,9 @@ async function serveWebApp(app: FastifyInstance, config: Config): Promise<void> 
       setHeaders: (res, filePath) => {
         res.header(
           'cache-control',
-          filePath.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+          filePath.includes(`${path.sep}assets${path.sep}`)
+            ? 'public, max-age=31536000, immutable'
+            : 'no-cache',
         );
       },
       cacheControl: false,
@@ -211,7 +213,8 @@ async function serveWebApp(app: FastifyInstance, config: Config): Promise<void> 
   }
   app.setNotFoundHandler((request, reply) => {
     const isApi =
-      /^\/(api|socket\.io|webhooks|_sandbox|assets)(\/|$)/.test(request.url) || request.url.startsWith('/metrics');
+      /^\/(api|socket\.io|webhooks|_sandbox|assets)(\/|$)/.test(request.url) ||
+      request.url.startsWith('/metrics');
     if ((request.method !== 'GET' && request.method !== 'HEAD') || isApi) {
       return sendError(reply, request, new AppError('not_found'));
     }

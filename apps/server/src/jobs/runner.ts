@@ -100,7 +100,11 @@ export class JobRunner {
       returning *`);
     const rows = rowsOf<Record<string, unknown>>(result).map(toJobRow);
     for (const row of rows) {
-      const p = this.runOne(row).finally(() => this.inFlight.delete(p));
+      const p = this.runOne(row).finally(() => {
+        this.inFlight.delete(p);
+        // A slot is free again: look for more work at once instead of waiting for the next poll.
+        this.poke();
+      });
       this.inFlight.add(p);
     }
     return rows.length;

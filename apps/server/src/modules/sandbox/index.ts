@@ -57,15 +57,13 @@ export async function mountSandbox(app: FastifyInstance, ctx: AppContext): Promi
         if (request.method === 'GET' && path.startsWith(`${SANDBOX_PREFIX}/_sim/phone`)) {
           return reply.redirect(`/signin?next=${encodeURIComponent(`${SANDBOX_PREFIX}/_sim/phone/`)}`);
         }
-        return reply
-          .code(401)
-          .send({
-            error: {
-              code: 'unauthenticated',
-              message: 'Sign in to use the sandbox.',
-              requestId: String(request.id),
-            },
-          });
+        return reply.code(401).send({
+          error: {
+            code: 'unauthenticated',
+            message: 'Sign in to use the sandbox.',
+            requestId: String(request.id),
+          },
+        });
       }
     });
     await scope.register(waSimPlugin, {

@@ -1,0 +1,215 @@
+/**
+ * Inbound WhatsApp webhooks: acknowledged (signature checked, stored encrypted, job enqueued, 200) and
+ * fully processed (contact, conversation, message, event) per second, with acknowledgement latency.
+ *   npx tsx bench/inbound-webhooks.ts [messages=5000] [concurrency=32]
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/inbound-webhooks.ts   (scratch database)
+ * Loopback only; bounded in count and time.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startSimulator } from '@parley/wa-sim';
+import { signPayload } from '@parley/whatsapp';
+import { sql } from 'drizzle-orm';
+import pg from 'pg';
+import { buildApp } from '../apps/server/src/app.js';
+import { loadConfig } from '../apps/server/src/config.js';
+import { keyId } from '../apps/server/src/crypto/master-key.js';
+import { openDatabase } from '../apps/server/src/db/client.js';
+import { users } from '../apps/server/src/db/schema.js';
+import { createChannel } from '../apps/server/src/modules/channels/service.js';
+import { createWorkspace } from '../apps/server/src/modules/workspaces/service.js';
+
+const total = Number(process.argv[2] ?? 5000);
+const concurrency = Number(process.argv[3] ?? 32);
+const PNID = '106540352242922';
+const SECRET = 'bench-app-secret-123';
+
+let dropDb: (() => Promise<void>) | null = null;
+let databaseUrl: string | undefined;
+if (process.env.DATABASE_URL) {
+  const name = `parley_bench_${crypto.randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const u = new URL(process.env.DATABASE_URL);
+  u.pathname = `/${name}`;
+  databaseUrl = u.toString();
+  dropDb = async () => {
+    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await c.connect();
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.end();
+  };
+}
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
+const config = loadConfig({
+  PARLEY_DATA_DIR: dataDir,
+  PARLEY_SANDBOX: 'off',
+  LOG_LEVEL: 'error',
+  PARLEY_WEB_DIR: '/nonexistent',
+  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+});
+const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir });
+await database.migrate();
+const raw = crypto.randomBytes(32);
+const { app, ctx } = await buildApp({
+  config,
+  database,
+  masterKey: { key: raw, id: keyId(raw), source: 'env' },
+  logger: false,
+});
+await app.listen({ port: 0, host: '127.0.0.1' });
+const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+const sim = await startSimulator({
+  appSecret: SECRET,
+  accessToken: 'bench-token-123',
+  phoneNumberId: PNID,
+  wabaId: '1',
+});
+
+const workspace = await ctx.db.transaction(async (tx) => {
+  const [u] = await tx
+    .insert(users)
+    .values({ email: 'bench@example.test', name: 'Bench', passwordHash: 'x' })
+    .returning();
+  return createWorkspace(ctx, tx, { name: 'Bench', ownerId: u!.id, ipPrefix: null });
+});
+const { channel } = await createChannel(
+  ctx,
+  { workspaceId: workspace.id, user: { id: workspace.id } },
+  {
+    type: 'whatsapp',
+    name: 'Bench',
+    phoneNumberId: PNID,
+    wabaId: '1',
+    accessToken: 'bench-token-123',
+    appSecret: SECRET,
+    graphBaseUrl: sim.url,
+  },
+  null,
+);
+const endpoint = `${url}/webhooks/whatsapp/${channel.id}`;
+console.error(`ready: ${database.kind}, posting ${total} webhooks`);
+
+function payload(i: number): string {
+  const waId = `49151${String(i % 1000).padStart(7, '0')}`;
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '1',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '15550100001', phone_number_id: PNID },
+              contacts: [{ profile: { name: `Kunde ${i % 1000}` }, wa_id: waId }],
+              messages: [
+                {
+                  from: waId,
+                  id: `wamid.BENCH${i}`,
+                  timestamp: String(Math.floor(Date.now() / 1000)),
+                  type: 'text',
+                  text: { body: `Nachricht Nummer ${i}` },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
+  });
+}
+
+async function post(i: number): Promise<number> {
+  const body = payload(i);
+  const t = performance.now();
+  const r = await fetch(endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(SECRET, body) },
+    body,
+  });
+  await r.arrayBuffer();
+  if (r.status !== 200) throw new Error(`status ${r.status}`);
+  return performance.now() - t;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+async function messagesStored(): Promise<number> {
+  const r = await ctx.db.execute(sql`select count(*)::int as n from messages`);
+  return Number((r as unknown as { rows: { n: number }[] }).rows[0]!.n);
+}
+
+// 1. Throughput: `total` webhooks with `concurrency` in flight.
+const latencies: number[] = [];
+let next = 0;
+const t0 = performance.now();
+await Promise.all(
+  Array.from({ length: concurrency }, async () => {
+    while (next < total) latencies.push(await post(next++));
+  }),
+);
+const ackSeconds = (performance.now() - t0) / 1000;
+const deadline = Date.now() + 300_000;
+while ((await messagesStored()) < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+const processedSeconds = (performance.now() - t0) / 1000;
+const processed = await messagesStored();
+console.log(
+  `phase 1: ${total} acknowledged in ${ackSeconds.toFixed(1)} s, processed in ${processedSeconds.toFixed(1)} s`,
+);
+
+// 2. Latency at a steady 500 messages/s for 5 s.
+const paced: number[] = [];
+let failures = 0;
+const rate = 500;
+const seconds = 5;
+const start = performance.now();
+const inflight: Promise<void>[] = [];
+for (let i = 0; i < rate * seconds; i++) {
+  const due = start + (i * 1000) / rate;
+  const wait = due - performance.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  inflight.push(
+    post(total + i).then(
+      (ms) => void paced.push(ms),
+      () => void failures++,
+    ),
+  );
+}
+await Promise.all(inflight);
+
+console.log(
+  JSON.stringify(
+    {
+      machine: `${os.cpus().length} cores, node ${process.version}`,
+      database: database.kind,
+      messages: total,
+      concurrency,
+      acknowledgedPerSecond: Math.round(total / ackSeconds),
+      ackMs: { p50: +pct(latencies, 50).toFixed(1), p99: +pct(latencies, 99).toFixed(1) },
+      processedPerSecond: Math.round(processed / processedSeconds),
+      processed,
+      at500PerSecond: {
+        ackP50Ms: +pct(paced, 50).toFixed(1),
+        ackP99Ms: +pct(paced, 99).toFixed(1),
+        acknowledged: paced.length,
+        connectionErrors: failures,
+      },
+    },
+    null,
+    2,
+  ),
+);
+await sim.close();
+await app.close();
+await database.close();
+await dropDb?.();
+fs.rmSync(dataDir, { recursive: true, force: true });
+process.exit(0);
