@@ -28,6 +28,7 @@ import { conversationRoutes } from './modules/conversations/routes.js';
 import { mountSandbox } from './modules/sandbox/index.js';
 import { systemRoutes } from './modules/system/routes.js';
 import { teamRoutes } from './modules/teams/routes.js';
+import { templateRoutes } from './modules/templates/routes.js';
 import { whatsappWebhookRoutes } from './modules/whatsapp/webhook-routes.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
 import { EventBus } from './realtime/event-bus.js';
@@ -170,6 +171,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
       await api.register(auditRoutes(ctx));
       await api.register(channelRoutes(ctx));
       await api.register(conversationRoutes(ctx));
+      await api.register(templateRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

@@ -30,6 +30,9 @@ const PeopleSettingsPage = lazy(() =>
 const TeamsSettingsPage = lazy(() =>
   import('./features/teams/TeamsSettingsPage').then((m) => ({ default: m.TeamsSettingsPage })),
 );
+const ChannelsSettingsPage = lazy(() =>
+  import('./features/channels/ChannelsSettingsPage').then((m) => ({ default: m.ChannelsSettingsPage })),
+);
 const WorkspaceSettingsPage = lazy(() =>
   import('./features/workspaces/WorkspaceSettingsPage').then((m) => ({ default: m.WorkspaceSettingsPage })),
 );
@@ -53,6 +56,7 @@ export const router = createBrowserRouter([
         children: [
           { index: true, element: <Navigate to="inbox" replace /> },
           { path: 'inbox', element: <InboxPage /> },
+          { path: 'inbox/:conversationId', element: <InboxPage /> },
           { path: 'contacts', element: <ContactsPage /> },
           {
             path: 'settings',
@@ -63,6 +67,7 @@ export const router = createBrowserRouter([
               { path: 'security', element: <SecuritySettingsPage /> },
               { path: 'people', element: <PeopleSettingsPage /> },
               { path: 'teams', element: <TeamsSettingsPage /> },
+              { path: 'channels', element: <ChannelsSettingsPage /> },
               { path: 'workspace', element: <WorkspaceSettingsPage /> },
               { path: 'audit', element: <AuditLogPage /> },
             ],

@@ -115,7 +115,7 @@ export const messageListQuery = z.object({
 });
 export const messageListResponse = z.object({ messages: z.array(messageDto), hasMore: z.boolean() });
 
-export const sendMessageRequest = z.object({
+export const sendTextRequest = z.object({
   text: z
     .string()
     .trim()
@@ -124,7 +124,49 @@ export const sendMessageRequest = z.object({
   previewUrl: z.boolean().optional(),
   replyToMessageId: id.optional(),
 });
+export type SendTextRequest = z.infer<typeof sendTextRequest>;
+
+/** A template message: the only kind allowed when the 24-hour window is closed. */
+export const sendTemplateRequest = z.object({
+  template: z.object({
+    templateId: id,
+    /** Values for {{1}}, {{2}}… (positional) in order, or by name for NAMED templates. */
+    body: z
+      .union([
+        z.array(z.string().trim().min(1).max(1024)).max(50),
+        z.record(z.string(), z.string().trim().min(1).max(1024)),
+      ])
+      .optional(),
+    /** A text header's single {{1}} value. */
+    header: z.array(z.string().trim().min(1).max(60)).max(1).optional(),
+  }),
+});
+export type SendTemplateRequest = z.infer<typeof sendTemplateRequest>;
+
+/** `{ text }` or `{ template }`. */
+export const sendMessageRequest = z.union([sendTextRequest, sendTemplateRequest]);
 export type SendMessageRequest = z.infer<typeof sendMessageRequest>;
+
+export const templateDto = z.object({
+  id,
+  channelId: id,
+  name: z.string(),
+  language: z.string(),
+  category: z.string(),
+  status: z.string(),
+  parameterFormat: z.enum(['POSITIONAL', 'NAMED']),
+  components: z.array(z.record(z.string(), z.unknown())),
+  /** Placeholders of the body, in order: ["1","2"] or ["first_name", …]. */
+  bodyParameters: z.array(z.string()),
+  headerParameters: z.array(z.string()),
+  syncedAt: isoDate,
+});
+export type TemplateDto = z.infer<typeof templateDto>;
+export const templateListQuery = z.object({
+  channelId: id.optional(),
+  status: z.string().max(40).optional(),
+});
+export const templateListResponse = z.object({ templates: z.array(templateDto) });
 
 export const contactParams = z.object({ workspaceId: id, contactId: id });
 export const contactDto = contactSummaryDto.extend({

@@ -432,3 +432,28 @@ export const messageStatusEvents = pgTable(
   },
   (t) => [uniqueIndex('message_status_events_key').on(t.channelId, t.providerMessageId, t.status)],
 );
+
+/** Message templates synced from the WhatsApp Business Account of a channel. */
+export const templates = pgTable(
+  'templates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    providerTemplateId: text('provider_template_id'),
+    name: text('name').notNull(),
+    language: text('language').notNull(),
+    category: text('category').notNull(),
+    status: text('status').notNull(),
+    parameterFormat: text('parameter_format').notNull().default('POSITIONAL'),
+    components: jsonb('components').notNull().default([]),
+    syncedAt: ts('synced_at').notNull().defaultNow(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('templates_channel_name_lang_key').on(t.channelId, t.name, t.language)],
+);

@@ -1,7 +1,9 @@
 import { and, isNotNull, lt, or } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
-import { events, invites, sessions } from '../db/schema.js';
+import { channels, events, invites, sessions } from '../db/schema.js';
 import { pruneRateLimits } from '../modules/auth/rate-limit.js';
+import { syncTemplatesJob } from '../modules/templates/sync-templates.job.js';
+import { enqueueJob } from './queue.js';
 
 const DAY = 86400_000;
 
@@ -24,6 +26,19 @@ export async function runHousekeeping(ctx: AppContext, now = new Date()): Promis
       ),
     );
   await ctx.db.delete(invites).where(lt(invites.expiresAt, monthAgo));
+  // Templates: one sync per channel per 6-hour slot, whichever node gets there first.
+  const slot = Math.floor(now.getTime() / (6 * 3600_000));
+  for (const ch of await ctx.db
+    .select({ id: channels.id, workspaceId: channels.workspaceId })
+    .from(channels)) {
+    await enqueueJob(
+      ctx.db,
+      syncTemplatesJob,
+      { channelId: ch.id },
+      { workspaceId: ch.workspaceId, singletonKey: `templates:${ch.id}:${slot}` },
+    );
+  }
+  ctx.jobs.poke();
   ctx.metrics.jobsRun.inc({ job: 'system.housekeeping', outcome: 'done' });
   ctx.log.debug({ ms: Math.round(performance.now() - started) }, 'housekeeping done');
 }

@@ -1,6 +1,11 @@
+import { syncTemplatesJob } from '../modules/templates/sync-templates.job.js';
 import { processWebhookJob } from '../modules/whatsapp/process-webhook.job.js';
 import { sendMessageJob } from '../modules/whatsapp/send-message.job.js';
 import type { JobDefinition } from './define-job.js';
 
 /** Every job the workers run. A job is one file in its module; it is listed here to be run. */
-export const allJobs: JobDefinition[] = [processWebhookJob as JobDefinition, sendMessageJob as JobDefinition];
+export const allJobs: JobDefinition[] = [
+  processWebhookJob as JobDefinition,
+  sendMessageJob as JobDefinition,
+  syncTemplatesJob as JobDefinition,
+];

@@ -6,7 +6,9 @@ import type { DbOrTx } from '../../db/client.js';
 import { channels } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
+import { enqueueJob } from '../../jobs/queue.js';
 import { recordAudit } from '../audit/service.js';
+import { syncTemplatesJob } from '../templates/sync-templates.job.js';
 import {
   DEFAULT_GRAPH_API_VERSION,
   GraphApiError,
@@ -105,6 +107,12 @@ export async function createChannel(
           isSandbox: input.isSandbox ?? false,
         })
         .returning();
+      await enqueueJob(
+        tx,
+        syncTemplatesJob,
+        { channelId: id },
+        { workspaceId: ws, singletonKey: `templates:${id}:connect` },
+      );
       await recordAudit(ctx, tx, {
         type: 'channel.connected',
         workspaceId: ws,

@@ -25,7 +25,7 @@ import {
   listConversations,
   listMessages,
   markConversationRead,
-  sendTextMessage,
+  sendMessage,
   setConversationStatus,
 } from './service.js';
 
@@ -82,7 +82,7 @@ export function conversationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         config: { access: 'conversations.reply' },
         schema: {
           tags,
-          summary: 'Send a text message (queued, then sent once)',
+          summary: 'Send a text or template message (queued, then sent once)',
           params: conversationParams,
           body: sendMessageRequest,
           response: responses({ 202: messageDto }),
@@ -91,9 +91,7 @@ export function conversationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (request, reply) =>
         reply
           .code(202)
-          .send(
-            await sendTextMessage(ctx, requireMember(request), request.params.conversationId, request.body),
-          ),
+          .send(await sendMessage(ctx, requireMember(request), request.params.conversationId, request.body)),
     );
     app.post(
       '/workspaces/:workspaceId/conversations/:conversationId/read',

@@ -1,4 +1,4 @@
-import type { SendMessageRequest } from '@parley/contracts';
+import type { SendMessageRequest, SendTemplateRequest, SendTextRequest } from '@parley/contracts';
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { contacts, conversations, messages } from '../../db/schema.js';
@@ -6,6 +6,8 @@ import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { recordEvent } from '../../realtime/event-bus.js';
+import { renderTemplateText } from '../templates/placeholders.js';
+import { bodyTextOf, getTemplate, toTemplateDto } from '../templates/service.js';
 import { previewOf } from '../whatsapp/ingest-message.js';
 import { sendMessageJob } from '../whatsapp/send-message.job.js';
 import { toConversationDto, toMessageDto } from './presenter.js';
@@ -90,31 +92,30 @@ export async function listMessages(
   };
 }
 
+type Outbound = {
+  type: 'text' | 'template';
+  text: string;
+  content: Record<string, unknown>;
+  replyToProviderId: string | null;
+};
+
 /**
- * Records an outbound text as pending and enqueues its send job in the same transaction; the job
- * sends it once. Errors: not_found, reply_window_closed (422) when the 24-hour window is closed.
+ * Records an outbound message (text or template) as pending and enqueues its send job in the same
+ * transaction; the job sends it once. Errors: not_found; reply_window_closed (422) for free text when the
+ * 24-hour window is closed; validation_failed for an unknown reply target or wrong template parameters.
  */
-export async function sendTextMessage(
+export async function sendMessage(
   ctx: AppContext,
   member: Member,
   conversationId: string,
   input: SendMessageRequest,
 ) {
   const { c } = await getConversation(ctx, member.workspaceId, conversationId);
-  if (replyWindowRemainingMs(c.lastInboundAt, new Date()) === 0) throw new AppError('reply_window_closed');
+  const outbound =
+    'template' in input
+      ? await prepareTemplate(ctx, member, c.channelId, input)
+      : await prepareText(ctx, c, conversationId, input);
   const ws = member.workspaceId;
-  let replyToProviderId: string | null = null;
-  if (input.replyToMessageId) {
-    const [target] = await ctx.db
-      .select({ wamid: messages.providerMessageId })
-      .from(messages)
-      .where(and(eq(messages.id, input.replyToMessageId), eq(messages.conversationId, conversationId)));
-    if (!target?.wamid)
-      throw new AppError('validation_failed', {
-        issues: [{ path: 'body.replyToMessageId', message: 'Unknown message' }],
-      });
-    replyToProviderId = target.wamid;
-  }
   const row = await ctx.db.transaction(async (tx) => {
     const [m] = await tx
       .insert(messages)
@@ -123,15 +124,10 @@ export async function sendTextMessage(
         conversationId,
         channelId: c.channelId,
         direction: 'outbound',
-        type: 'text',
-        text: await ctx.keyring.encrypt(tx, ws, input.text, 'messages.text'),
-        content: await ctx.keyring.encrypt(
-          tx,
-          ws,
-          JSON.stringify({ preview_url: input.previewUrl ?? false }),
-          'messages.content',
-        ),
-        replyToProviderId,
+        type: outbound.type,
+        text: await ctx.keyring.encrypt(tx, ws, outbound.text, 'messages.text'),
+        content: await ctx.keyring.encrypt(tx, ws, JSON.stringify(outbound.content), 'messages.content'),
+        replyToProviderId: outbound.replyToProviderId,
         status: 'pending',
         senderUserId: member.user.id,
       })
@@ -143,7 +139,7 @@ export async function sendTextMessage(
         lastMessagePreview: await ctx.keyring.encrypt(
           tx,
           ws,
-          previewOf({ type: 'text', text: input.text }),
+          previewOf({ type: 'text', text: outbound.text }),
           'conversations.preview',
         ),
         updatedAt: new Date(),
@@ -161,6 +157,89 @@ export async function sendTextMessage(
   ctx.jobs.poke();
   await ctx.events.flush();
   return toMessageDto(ctx, ctx.db, row);
+}
+
+async function prepareText(
+  ctx: AppContext,
+  c: { lastInboundAt: Date | null },
+  conversationId: string,
+  input: SendTextRequest,
+): Promise<Outbound> {
+  if (replyWindowRemainingMs(c.lastInboundAt, new Date()) === 0) throw new AppError('reply_window_closed');
+  let replyToProviderId: string | null = null;
+  if (input.replyToMessageId) {
+    const [target] = await ctx.db
+      .select({ wamid: messages.providerMessageId })
+      .from(messages)
+      .where(and(eq(messages.id, input.replyToMessageId), eq(messages.conversationId, conversationId)));
+    if (!target?.wamid)
+      throw new AppError('validation_failed', {
+        issues: [{ path: 'body.replyToMessageId', message: 'Unknown message' }],
+      });
+    replyToProviderId = target.wamid;
+  }
+  return {
+    type: 'text',
+    text: input.text,
+    content: { preview_url: input.previewUrl ?? false },
+    replyToProviderId,
+  };
+}
+
+async function prepareTemplate(
+  ctx: AppContext,
+  member: Member,
+  channelId: string,
+  input: SendTemplateRequest,
+): Promise<Outbound> {
+  const t = await getTemplate(ctx.db, member.workspaceId, input.template.templateId);
+  const issue = (path: string, message: string) =>
+    new AppError('validation_failed', { issues: [{ path, message }] });
+  if (t.channelId !== channelId)
+    throw issue('body.template.templateId', 'This template belongs to another number');
+  if (t.status !== 'APPROVED') throw issue('body.template.templateId', 'Only approved templates can be sent');
+  const dto = toTemplateDto(t);
+  const body = input.template.body ?? (dto.parameterFormat === 'NAMED' ? {} : []);
+  const given = Array.isArray(body)
+    ? body.length
+    : dto.bodyParameters.filter((p) => (body as Record<string, string>)[p]).length;
+  if (given !== dto.bodyParameters.length) {
+    throw issue(
+      'body.template.body',
+      `This template needs ${dto.bodyParameters.length} value(s): ${dto.bodyParameters.join(', ') || 'none'}`,
+    );
+  }
+  const header = input.template.header ?? [];
+  if (header.length !== dto.headerParameters.length)
+    throw issue('body.template.header', `This template needs ${dto.headerParameters.length} header value(s)`);
+  const named = dto.parameterFormat === 'NAMED' && !Array.isArray(body);
+  const components: Record<string, unknown>[] = [];
+  if (header.length > 0)
+    components.push({ type: 'header', parameters: header.map((text) => ({ type: 'text', text })) });
+  if (dto.bodyParameters.length > 0) {
+    components.push({
+      type: 'body',
+      parameters: named
+        ? dto.bodyParameters.map((name) => ({
+            type: 'text',
+            parameter_name: name,
+            text: (body as Record<string, string>)[name],
+          }))
+        : (body as string[]).map((text) => ({ type: 'text', text })),
+    });
+  }
+  return {
+    type: 'template',
+    text: renderTemplateText(bodyTextOf(t) ?? t.name, body),
+    content: {
+      template: {
+        name: t.name,
+        language: { code: t.language },
+        ...(components.length ? { components } : {}),
+      },
+    },
+    replyToProviderId: null,
+  };
 }
 
 /** Marks a conversation read by the agents (unread → 0). */

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { channels, webhookEvents } from '../../db/schema.js';
 import { defineJob } from '../../jobs/define-job.js';
+import { applyTemplateStatus } from '../templates/service.js';
 import { applyStatus } from './apply-status.js';
 import { ingestInboundMessage } from './ingest-message.js';
 
@@ -50,6 +51,10 @@ export const processWebhookJob = defineJob({
       let foreign = false;
       for (const entry of parsed.entries) {
         for (const change of entry.changes) {
+          if (change.field === 'message_template_status_update') {
+            await applyTemplateStatus(tx, ch.id, change.value);
+            continue;
+          }
           if (change.field !== 'messages') continue;
           const value = change.value;
           if (value.metadata.phone_number_id !== ch.phoneNumberId) {

@@ -56,8 +56,9 @@ export const sendMessageJob = defineJob({
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
       to,
-      type: 'text',
-      text: { body: text, preview_url: content.preview_url === true },
+      ...(m.type === 'template'
+        ? { type: 'template', template: content.template }
+        : { type: 'text', text: { body: text, preview_url: content.preview_url === true } }),
       biz_opaque_callback_data: m.id,
       ...(m.replyToProviderId ? { context: { message_id: m.replyToProviderId } } : {}),
     };

@@ -342,6 +342,55 @@ describe('a conversation end to end', () => {
     expect(res.json().error.code).toBe('reply_window_closed');
   });
 
+  it('syncs templates and sends an approved template when the window is closed', async () => {
+    const sync = await as(server, owner, {
+      method: 'POST',
+      url: `/api/v1/workspaces/${workspaceId}/channels/${channel.id}/templates/sync`,
+    });
+    expect(sync.statusCode, sync.body).toBe(200);
+    expect(sync.json().synced).toBeGreaterThan(0);
+    const list = (
+      await as(server, owner, {
+        method: 'GET',
+        url: `/api/v1/workspaces/${workspaceId}/templates?status=APPROVED`,
+      })
+    ).json();
+    const hello = list.templates.find((t: { name: string }) => t.name === 'hello_world');
+    expect(hello).toMatchObject({ status: 'APPROVED', bodyParameters: [] });
+    const shipped = list.templates.find((t: { name: string }) => t.name === 'order_shipped');
+    expect(shipped?.bodyParameters.length).toBeGreaterThan(0);
+
+    await inbound('4915188888888', 'Template Tina', { type: 'text', text: { body: 'alt' } });
+    const conv = await until('Tina', () => conversationOf(owner, 'Template Tina'));
+    await server.ctx.db
+      .update(conversations)
+      .set({ lastInboundAt: new Date(Date.now() - 30 * 3600_000) })
+      .where(eq(conversations.id, conv.id));
+    const url = `/api/v1/workspaces/${workspaceId}/conversations/${conv.id}/messages`;
+    const wrong = await as(server, owner, {
+      method: 'POST',
+      url,
+      payload: { template: { templateId: shipped.id, body: [] } },
+    });
+    expect(wrong.statusCode).toBe(400);
+    expect(wrong.json().error.details.issues[0].path).toBe('body.template.body');
+    const res = await as(server, owner, {
+      method: 'POST',
+      url,
+      payload: { template: { templateId: hello.id } },
+    });
+    expect(res.statusCode, res.body).toBe(202);
+    expect(res.json()).toMatchObject({ type: 'template', status: 'pending' });
+    const sentOk = await until('template sent', async () => {
+      const page = (await as(server, owner, { method: 'GET', url })).json();
+      const m = page.messages.find((x: { id: string }) => x.id === res.json().id);
+      return m && m.status !== 'pending' ? m : null;
+    });
+    expect(['sent', 'delivered']).toContain(sentOk.status);
+    const atSim = JSON.stringify(await (await fetch(`${sim.url}/_sim/sent?to=4915188888888`)).json());
+    expect(atSim).toContain('hello_world');
+  });
+
   it('stores message text, names and phone numbers only encrypted', async () => {
     const dump = await server.ctx.db.execute(sql`select string_agg(m::text, ' ') as all from messages m`);
     const text = String((dump as unknown as { rows: { all: string }[] }).rows[0]!.all);

@@ -1,5 +1,6 @@
 import { Box, Group, NavLink, ScrollArea, Stack } from '@mantine/core';
 import {
+  IconBrandWhatsapp,
   IconBuilding,
   IconHistory,
   IconShieldLock,
@@ -27,6 +28,7 @@ export function SettingsLayout() {
     { path: 'security', label: t('settings.security'), icon: IconShieldLock },
     { path: 'people', label: t('settings.people'), icon: IconUsers },
     { path: 'teams', label: t('settings.teams'), icon: IconUsersGroup },
+    { path: 'channels', label: t('channels.nav'), icon: IconBrandWhatsapp },
     { path: 'workspace', label: t('settings.workspace'), icon: IconBuilding, managersOnly: true },
     { path: 'audit', label: t('settings.audit'), icon: IconHistory, managersOnly: true },
   ];

@@ -1,0 +1,237 @@
+import { Anchor, Badge, Button, Group, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { IconBrandWhatsapp, IconExternalLink, IconPlus } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { CopyField } from '../../components/CopyField';
+import { ErrorState } from '../../components/ErrorState';
+import { PageHeader } from '../../components/PageHeader';
+import { formatDate } from '../../lib/format';
+import { useWorkspace } from '../shell/workspace-context';
+import { type ChannelDto, useChannels } from './api';
+import { ConnectChannelModal } from './ConnectChannelModal';
+
+/** The customer phone of the built-in WhatsApp simulator (needs a signed-in person). */
+export const SANDBOX_PHONE_URL = '/_sandbox/_sim/phone/';
+
+/** `/w/:id/settings/channels`: the workspace's WhatsApp numbers (connected by owners/admins). */
+export function ChannelsSettingsPage() {
+  const { t } = useTranslation();
+  const { workspaceId, isManager } = useWorkspace();
+  const channels = useChannels(workspaceId);
+  const [connectOpened, connectModal] = useDisclosure(false);
+  const list = channels.data?.channels;
+
+  return (
+    <>
+      <PageHeader
+        title={t('channels.title')}
+        testId="channels-page"
+        description={isManager ? t('channels.description') : t('channels.descriptionReadOnly')}
+        actions={
+          isManager && (
+            <Button
+              leftSection={<IconPlus size={18} aria-hidden />}
+              onClick={connectModal.open}
+              data-testid="channel-connect-open"
+            >
+              {t('channels.connect.open')}
+            </Button>
+          )
+        }
+      />
+      {channels.isError ? (
+        <ErrorState error={channels.error} onRetry={() => void channels.refetch()} />
+      ) : !list ? (
+        <Stack gap="md" aria-busy="true">
+          <Skeleton h={220} radius="md" />
+          <Skeleton h={220} radius="md" />
+        </Stack>
+      ) : list.length === 0 ? (
+        <Paper withBorder radius="md" p="xl">
+          <Stack align="center" gap="xs" ta="center">
+            <IconBrandWhatsapp size={36} stroke={1.5} aria-hidden />
+            <Text fw={600}>{t('channels.empty')}</Text>
+            <Text size="sm" c="dimmed">
+              {isManager ? t('channels.emptyManager') : t('channels.emptyAgent')}
+            </Text>
+          </Stack>
+        </Paper>
+      ) : (
+        <Stack
+          gap="md"
+          component="ul"
+          p={0}
+          m={0}
+          style={{ listStyle: 'none' }}
+          aria-label={t('channels.title')}
+        >
+          {list.map((channel) => (
+            <li key={channel.id}>
+              <ChannelCard channel={channel} />
+            </li>
+          ))}
+        </Stack>
+      )}
+      {isManager && <ConnectChannelModal opened={connectOpened} onClose={connectModal.close} />}
+    </>
+  );
+}
+
+const qualityColors: Record<string, string> = { GREEN: 'green', YELLOW: 'yellow', RED: 'red' };
+
+export function QualityBadge({ rating }: { rating: string | null }) {
+  const { t } = useTranslation();
+  const key = rating?.toUpperCase() ?? '';
+  const color = qualityColors[key];
+  return (
+    <Badge variant="light" color={color ?? 'gray'} leftSection={<QualityDot color={color} />}>
+      {color ? t(`channels.quality.${key}`) : t('channels.quality.unknown')}
+    </Badge>
+  );
+}
+
+function QualityDot({ color }: { color: string | undefined }) {
+  return (
+    <span
+      aria-hidden
+      style={{
+        display: 'inline-block',
+        width: 8,
+        height: 8,
+        borderRadius: '50%',
+        background: color ? `var(--mantine-color-${color}-filled)` : 'var(--mantine-color-gray-5)',
+      }}
+    />
+  );
+}
+
+/** `TIER_250` → "250 customers / 24 h", `TIER_2K` → "2,000 …", `TIER_UNLIMITED` → "Unlimited". */
+export function useMessagingLimitLabel() {
+  const { t, i18n } = useTranslation();
+  return (tier: string | null): string => {
+    if (!tier) return t('channels.limit.unknown');
+    if (tier.toUpperCase() === 'TIER_UNLIMITED') return t('channels.limit.unlimited');
+    const match = /^TIER_(\d+)(K)?$/i.exec(tier);
+    if (!match) return tier;
+    const count = Number(match[1]) * (match[2] ? 1000 : 1);
+    return t('channels.limit.perDay', {
+      count,
+      formatted: new Intl.NumberFormat(i18n.language).format(count),
+    });
+  };
+}
+
+function ChannelCard({ channel }: { channel: ChannelDto }) {
+  const { t } = useTranslation();
+  const limitLabel = useMessagingLimitLabel();
+  const headingId = `channel-${channel.id}-name`;
+
+  return (
+    <Paper
+      component="article"
+      withBorder
+      radius="md"
+      p={{ base: 'md', sm: 'lg' }}
+      aria-labelledby={headingId}
+      data-testid="channel-card"
+      data-channel-id={channel.id}
+    >
+      <Stack gap="md">
+        <Group justify="space-between" align="flex-start" gap="sm">
+          <Group gap="sm" wrap="nowrap" align="flex-start" style={{ minWidth: 0 }}>
+            <IconBrandWhatsapp
+              size={28}
+              stroke={1.6}
+              color="var(--mantine-color-teal-6)"
+              aria-hidden
+              style={{ flexShrink: 0, marginTop: 2 }}
+            />
+            <Stack gap={2} style={{ minWidth: 0 }}>
+              <Group gap={8} wrap="wrap">
+                <Title order={2} fz="h4" id={headingId} style={{ overflowWrap: 'anywhere' }}>
+                  {channel.name}
+                </Title>
+                {channel.isSandbox && (
+                  <Badge variant="outline" color="grape" data-testid="channel-sandbox-badge">
+                    {t('channels.sandbox')}
+                  </Badge>
+                )}
+                {channel.status === 'disabled' && (
+                  <Badge variant="light" color="gray">
+                    {t('channels.disabled')}
+                  </Badge>
+                )}
+              </Group>
+              <Text size="sm" c="dimmed">
+                {channel.displayPhoneNumber ?? t('channels.noDisplayNumber')}
+              </Text>
+            </Stack>
+          </Group>
+          {channel.isSandbox && (
+            <Anchor
+              href={SANDBOX_PHONE_URL}
+              target="_blank"
+              rel="noopener"
+              size="sm"
+              fw={600}
+              data-testid="channel-sandbox-phone"
+            >
+              <Group gap={4} wrap="nowrap" component="span">
+                {t('channels.openPhone')}
+                <IconExternalLink size={16} aria-hidden />
+                <span className="visually-hidden">{t('channels.newTab')}</span>
+              </Group>
+            </Anchor>
+          )}
+        </Group>
+
+        <SimpleGrid cols={{ base: 2, md: 4 }} spacing="md" verticalSpacing="sm">
+          <Detail label={t('channels.fields.quality')}>
+            <QualityBadge rating={channel.qualityRating} />
+          </Detail>
+          <Detail label={t('channels.fields.limit')}>
+            <Text size="sm">{limitLabel(channel.messagingLimit)}</Text>
+          </Detail>
+          <Detail label={t('channels.fields.phoneNumberId')}>
+            <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+              {channel.phoneNumberId}
+            </Text>
+          </Detail>
+          <Detail label={t('channels.fields.wabaId')}>
+            <Text size="sm" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+              {channel.wabaId}
+            </Text>
+          </Detail>
+        </SimpleGrid>
+
+        <CopyField
+          label={t('channels.fields.webhookUrl')}
+          value={channel.webhookUrl}
+          description={channel.isSandbox ? t('channels.webhookSandboxHint') : t('channels.webhookHint')}
+        />
+
+        <Text size="xs" c="dimmed">
+          {t('channels.meta', {
+            date: formatDate(channel.createdAt),
+            base: channel.graphBaseUrl,
+            version: channel.graphApiVersion,
+          })}
+        </Text>
+      </Stack>
+    </Paper>
+  );
+}
+
+function Detail({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <Stack component="dl" gap={4} m={0} style={{ minWidth: 0 }}>
+      <Text component="dt" size="xs" c="dimmed" fw={600}>
+        {label}
+      </Text>
+      <Stack component="dd" m={0} gap={0} align="flex-start">
+        {children}
+      </Stack>
+    </Stack>
+  );
+}

@@ -1,0 +1,47 @@
+import type {
+  ChannelDto,
+  CreateChannelRequest,
+  channelListResponse,
+  createChannelResponse,
+} from '@parley/contracts';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { z } from 'zod';
+import { apiGet, apiPost, workspacePath } from '../../lib/api';
+
+export type { ChannelDto };
+export type CreateChannelInput = CreateChannelRequest;
+export type CreatedChannel = z.infer<typeof createChannelResponse>;
+
+export const channelsKey = (workspaceId: string) => ['workspace', workspaceId, 'channels'] as const;
+
+/** Error codes the connect form shows itself (no toast). */
+export const connectErrors = [
+  'validation_failed',
+  'whatsapp_credentials_rejected',
+  'whatsapp_unreachable',
+  'channel_phone_taken',
+];
+
+export function useChannels(workspaceId: string) {
+  return useQuery({
+    queryKey: channelsKey(workspaceId),
+    queryFn: () => apiGet<z.infer<typeof channelListResponse>>(workspacePath(workspaceId, '/channels')),
+  });
+}
+
+export function useCreateChannel(workspaceId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: CreateChannelInput) =>
+      apiPost<CreatedChannel>(workspacePath(workspaceId, '/channels'), input),
+    meta: { inlineErrors: connectErrors },
+    onSuccess: () =>
+      // This page's list and any other channel list of the workspace (the inbox keeps its own).
+      queryClient.invalidateQueries({
+        predicate: (query) =>
+          query.queryKey[0] === 'workspace' &&
+          query.queryKey[1] === workspaceId &&
+          query.queryKey[query.queryKey.length - 1] === 'channels',
+      }),
+  });
+}
