@@ -1,18 +1,20 @@
-import { IconInbox } from '@tabler/icons-react';
-import { useTranslation } from 'react-i18next';
-import { ComingSoon } from '../../components/ComingSoon';
+import { Center, Loader } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 
-/** Placeholder until the inbox view lands. */
+// The inbox (and its texts, socket and styles) is its own chunk: the first page load stays small.
+const Inbox = lazy(() => import('./Inbox').then((m) => ({ default: m.Inbox })));
+
+/** `/w/:workspaceId/inbox` and `/w/:workspaceId/inbox/:conversationId`. */
 export function InboxPage() {
-  const { t } = useTranslation();
   return (
-    <ComingSoon
-      icon={<IconInbox size={30} stroke={1.5} aria-hidden />}
-      badge={t('common.comingSoon')}
-      title={t('inbox.title')}
-      lead={t('inbox.lead')}
-      points={[t('inbox.point1'), t('inbox.point2'), t('inbox.point3')]}
-      testId="inbox-page"
-    />
+    <Suspense
+      fallback={
+        <Center h="60dvh">
+          <Loader size="sm" />
+        </Center>
+      }
+    >
+      <Inbox />
+    </Suspense>
   );
 }

@@ -1,0 +1,189 @@
+import { Badge, Button, Center, Group, SegmentedControl, Skeleton, Stack, Tabs, Text } from '@mantine/core';
+import { IconMessages } from '@tabler/icons-react';
+import { type KeyboardEvent, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { ErrorState } from '../../components/ErrorState';
+import { formatRelative } from '../../lib/format';
+import {
+  type AssigneeFilter,
+  type ChannelDto,
+  type ConversationDto,
+  type ConversationStatus,
+  useConversationList,
+} from './api';
+import './i18n';
+
+export const listStatuses: ConversationStatus[] = ['open', 'pending', 'resolved'];
+const assignees: AssigneeFilter[] = ['me', 'unassigned', 'all'];
+
+type Props = {
+  workspaceId: string;
+  status: ConversationStatus;
+  assignee: AssigneeFilter;
+  onStatusChange: (status: ConversationStatus) => void;
+  onAssigneeChange: (assignee: AssigneeFilter) => void;
+  activeId: string | undefined;
+  channels: ChannelDto[];
+  hasSandbox: boolean;
+  /** Re-render tick for relative times. */
+  now: number;
+};
+
+export function contactName(c: Pick<ConversationDto, 'contact'>): string {
+  return c.contact.name || (c.contact.waId ? `+${c.contact.waId}` : '—');
+}
+
+export function ConversationList(props: Props) {
+  const { t } = useTranslation('inbox');
+  const { workspaceId, status, assignee, activeId, channels, hasSandbox, now } = props;
+  const list = useConversationList(workspaceId, status, assignee);
+  const listRef = useRef<HTMLUListElement>(null);
+  const conversations = list.data?.pages.flatMap((page) => page.conversations) ?? [];
+  const channelName = new Map(channels.map((c) => [c.id, c.name]));
+
+  // ↑/↓ or j/k move the focus between rows; Enter opens (the rows are links).
+  const onKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    const down = event.key === 'ArrowDown' || event.key === 'j';
+    const up = event.key === 'ArrowUp' || event.key === 'k';
+    if (!down && !up) return;
+    const rows = [...(listRef.current?.querySelectorAll<HTMLAnchorElement>('a[data-conversation-id]') ?? [])];
+    if (rows.length === 0) return;
+    event.preventDefault();
+    const current = rows.indexOf(document.activeElement as HTMLAnchorElement);
+    const from = current === -1 ? rows.findIndex((row) => row.dataset.conversationId === activeId) : current;
+    const next = Math.min(rows.length - 1, Math.max(0, from === -1 ? 0 : from + (down ? 1 : -1)));
+    rows[next]?.focus();
+  };
+
+  return (
+    <Stack gap={0} h="100%" miw={0}>
+      <Tabs
+        value={status}
+        onChange={(value) => value && props.onStatusChange(value as ConversationStatus)}
+        px="sm"
+        pt={4}
+      >
+        <Tabs.List aria-label={t('list.statusTabs')} grow>
+          {listStatuses.map((s) => (
+            <Tabs.Tab key={s} value={s} data-testid={`status-tab-${s}`}>
+              {t(`list.status.${s}`)}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+      </Tabs>
+      <Stack px="sm" py="xs" gap={4}>
+        <SegmentedControl
+          size="xs"
+          fullWidth
+          value={assignee}
+          onChange={(value) => props.onAssigneeChange(value as AssigneeFilter)}
+          aria-label={t('list.assigneeLabel')}
+          data={assignees.map((a) => ({ value: a, label: t(`list.assignee.${a}`) }))}
+        />
+      </Stack>
+      <div className="inbox-scroll" aria-busy={list.isPending}>
+        {list.isError ? (
+          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+        ) : list.isPending ? (
+          <Stack gap="xs" p="sm">
+            <Skeleton h={58} />
+            <Skeleton h={58} />
+            <Skeleton h={58} />
+          </Stack>
+        ) : conversations.length === 0 ? (
+          <Center p="lg" mih={240}>
+            <Stack align="center" gap="xs" ta="center" maw={280}>
+              <IconMessages size={36} stroke={1.4} aria-hidden />
+              <Text fw={600}>{t('list.empty')}</Text>
+              <Text size="sm" c="dimmed">
+                {hasSandbox ? t('list.emptySandbox') : t('list.emptyNoSandbox')}
+              </Text>
+            </Stack>
+          </Center>
+        ) : (
+          <>
+            <p id="inbox-list-hint" className="visually-hidden">
+              {t('list.keyboardHint')}
+            </p>
+            <ul
+              ref={listRef}
+              className="inbox-list"
+              aria-label={t('list.label')}
+              aria-describedby="inbox-list-hint"
+              onKeyDown={onKeyDown}
+            >
+              {conversations.map((c) => (
+                <li key={c.id}>
+                  <Link
+                    to={`/w/${workspaceId}/inbox/${c.id}`}
+                    className="inbox-list-row"
+                    data-testid="conversation-row"
+                    data-conversation-id={c.id}
+                    data-active={c.id === activeId || undefined}
+                    aria-current={c.id === activeId ? 'page' : undefined}
+                  >
+                    <Group justify="space-between" wrap="nowrap" gap="xs">
+                      <Text
+                        size="sm"
+                        fw={c.unreadCount > 0 ? 700 : 600}
+                        truncate
+                        dir="auto"
+                        className="inbox-name"
+                      >
+                        {contactName(c)}
+                      </Text>
+                      <Text
+                        size="xs"
+                        c="dimmed"
+                        style={{ flexShrink: 0 }}
+                        component="time"
+                        dateTime={c.lastMessageAt}
+                      >
+                        {formatRelative(c.lastMessageAt, now)}
+                      </Text>
+                    </Group>
+                    <Group justify="space-between" wrap="nowrap" gap="xs" mt={2}>
+                      <Text size="sm" c="dimmed" truncate dir="auto">
+                        {c.lastMessagePreview ?? t('list.noPreview')}
+                      </Text>
+                      {c.unreadCount > 0 && (
+                        <Badge
+                          size="sm"
+                          circle={c.unreadCount < 10}
+                          style={{ flexShrink: 0 }}
+                          aria-label={t('list.unread', { count: c.unreadCount })}
+                          data-testid="unread-badge"
+                        >
+                          {c.unreadCount}
+                        </Badge>
+                      )}
+                    </Group>
+                    {channelName.get(c.channelId) && (
+                      <Text size="xs" c="dimmed" mt={2} truncate>
+                        {channelName.get(c.channelId)}
+                      </Text>
+                    )}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+            {list.hasNextPage && (
+              <Center p="sm">
+                <Button
+                  variant="default"
+                  size="xs"
+                  loading={list.isFetchingNextPage}
+                  onClick={() => void list.fetchNextPage()}
+                >
+                  {t('list.loadMore')}
+                </Button>
+              </Center>
+            )}
+          </>
+        )}
+      </div>
+    </Stack>
+  );
+}
