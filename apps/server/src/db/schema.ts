@@ -402,6 +402,8 @@ export const messages = pgTable(
     senderUserId: uuid('sender_user_id').references(() => users.id),
     /** Set (committed) just before the Graph API call; a job that finds it set after a crash does not resend. */
     sendStartedAt: ts('send_started_at'),
+    /** Arrival order: breaks ties between messages with the same (second-precision) timestamp. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
     sentAt: ts('sent_at'),
     deliveredAt: ts('delivered_at'),
     readAt: ts('read_at'),
@@ -411,7 +413,7 @@ export const messages = pgTable(
   },
   (t) => [
     uniqueIndex('messages_channel_provider_key').on(t.channelId, t.providerMessageId),
-    index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+    index('messages_conversation_idx').on(t.conversationId, t.createdAt, t.seq),
   ],
 );
 

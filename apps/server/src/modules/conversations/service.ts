@@ -84,7 +84,7 @@ export async function listMessages(
     .select()
     .from(messages)
     .where(and(...conditions))
-    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .orderBy(desc(messages.createdAt), desc(messages.seq))
     .limit(q.limit + 1);
   return {
     messages: await Promise.all(rows.slice(0, q.limit).map((m) => toMessageDto(ctx, ctx.db, m))),
