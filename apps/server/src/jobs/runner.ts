@@ -66,9 +66,11 @@ export class JobRunner {
   async drain(timeoutMs = 30_000): Promise<void> {
     const until = Date.now() + timeoutMs;
     for (;;) {
+      // A background poll may be claiming right now: wait for it so its jobs are seen as in flight.
+      await this.polling;
       const claimed = await this.claimAndRun();
       await Promise.allSettled([...this.inFlight]);
-      if (claimed === 0 && this.inFlight.size === 0) return;
+      if (claimed === 0 && this.inFlight.size === 0 && !this.polling) return;
       if (Date.now() > until) throw new Error('jobs did not drain in time');
     }
   }
