@@ -1,15 +1,34 @@
 import { verifySignature } from '@parley/whatsapp';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.js';
-import { channels, webhookEvents } from '../../db/schema.js';
+import { channels } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { enqueueJob } from '../../jobs/queue.js';
 import { channelAppSecret, channelVerifyToken } from '../channels/service.js';
 import { processWebhookJob } from './process-webhook.job.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
+
+/**
+ * Stores a delivery and its processing job in one statement (one round trip, atomic): the caller
+ * answers 200 only after it returns.
+ */
+async function storeDelivery(
+  ctx: AppContext,
+  channelId: string,
+  workspaceId: string,
+  payload: string,
+): Promise<void> {
+  await ctx.db.execute(sql`
+    with e as (
+      insert into webhook_events (channel_id, workspace_id, payload) values (${channelId}, ${workspaceId}, ${payload})
+      returning id
+    )
+    insert into jobs (name, workspace_id, payload, max_attempts)
+    select ${processWebhookJob.name}, ${workspaceId}, jsonb_build_object('webhookEventId', e.id), ${processWebhookJob.retry?.maxAttempts ?? 10}
+    from e`);
+}
 
 /**
  * `/webhooks/whatsapp/:channelId` — Meta's verification handshake (GET) and event deliveries (POST).
@@ -28,10 +47,16 @@ export function whatsappWebhookRoutes(ctx: AppContext): FastifyPluginAsync {
       done(new AppError('unsupported_media_type'), undefined),
     );
 
+    // Channels change rarely; a short cache saves a query per delivery.
+    const cache = new Map<string, { row: typeof channels.$inferSelect; until: number }>();
     async function findChannel(channelId: string) {
       if (!UUID.test(channelId)) throw new AppError('not_found');
+      const hit = cache.get(channelId);
+      if (hit && hit.until > Date.now()) return hit.row;
       const [ch] = await ctx.db.select().from(channels).where(eq(channels.id, channelId));
       if (!ch) throw new AppError('not_found');
+      if (cache.size > 1000) cache.clear();
+      cache.set(channelId, { row: ch, until: Date.now() + 30_000 });
       return ch;
     }
 
@@ -79,18 +104,7 @@ export function whatsappWebhookRoutes(ctx: AppContext): FastifyPluginAsync {
           raw.toString('utf8'),
           'webhook_events.payload',
         );
-        await ctx.db.transaction(async (tx) => {
-          const [row] = await tx
-            .insert(webhookEvents)
-            .values({ channelId: ch.id, workspaceId: ch.workspaceId, payload })
-            .returning({ id: webhookEvents.id });
-          await enqueueJob(
-            tx,
-            processWebhookJob,
-            { webhookEventId: row!.id },
-            { workspaceId: ch.workspaceId },
-          );
-        });
+        await storeDelivery(ctx, ch.id, ch.workspaceId, payload);
         ctx.jobs.poke();
         return reply.code(200).send({ ok: true });
       },
