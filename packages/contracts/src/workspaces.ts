@@ -13,6 +13,8 @@ export const workspaceDto = z.object({
   id,
   name: workspaceNameSchema,
   require2fa: z.boolean(),
+  /** Tell customers when the team has read their messages (WhatsApp blue ticks). Off by default. */
+  sendReadReceipts: z.boolean(),
   createdAt: isoDate,
 });
 export type WorkspaceDto = z.infer<typeof workspaceDto>;
@@ -22,6 +24,7 @@ export const updateWorkspaceRequest = z.object({
   name: workspaceNameSchema.optional(),
   /** Owners only. */
   require2fa: z.boolean().optional(),
+  sendReadReceipts: z.boolean().optional(),
 });
 
 export const memberDto = z.object({

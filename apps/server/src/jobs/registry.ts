@@ -1,4 +1,5 @@
 import { syncTemplatesJob } from '../modules/templates/sync-templates.job.js';
+import { markReadJob } from '../modules/whatsapp/mark-read.job.js';
 import { processWebhookJob } from '../modules/whatsapp/process-webhook.job.js';
 import { sendMessageJob } from '../modules/whatsapp/send-message.job.js';
 import type { JobDefinition } from './define-job.js';
@@ -8,4 +9,5 @@ export const allJobs: JobDefinition[] = [
   processWebhookJob as JobDefinition,
   sendMessageJob as JobDefinition,
   syncTemplatesJob as JobDefinition,
+  markReadJob as JobDefinition,
 ];

@@ -1,7 +1,7 @@
 import type { SendMessageRequest, SendTemplateRequest, SendTextRequest } from '@parley/contracts';
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
-import { contacts, conversations, messages } from '../../db/schema.js';
+import { contacts, conversations, messages, workspaces } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
 import { enqueueJob } from '../../jobs/queue.js';
@@ -9,6 +9,7 @@ import { recordEvent } from '../../realtime/event-bus.js';
 import { renderTemplateText } from '../templates/placeholders.js';
 import { bodyTextOf, getTemplate, toTemplateDto } from '../templates/service.js';
 import { previewOf } from '../whatsapp/ingest-message.js';
+import { markReadJob } from '../whatsapp/mark-read.job.js';
 import { sendMessageJob } from '../whatsapp/send-message.job.js';
 import { toConversationDto, toMessageDto } from './presenter.js';
 import { replyWindowRemainingMs } from './reply-window.js';
@@ -245,7 +246,28 @@ async function prepareTemplate(
 /** Marks a conversation read by the agents (unread → 0). */
 export async function markConversationRead(ctx: AppContext, member: Member, conversationId: string) {
   await getConversation(ctx, member.workspaceId, conversationId);
+  const [ws] = await ctx.db
+    .select({ settings: workspaces.settings })
+    .from(workspaces)
+    .where(eq(workspaces.id, member.workspaceId));
+  const sendReceipt = (ws?.settings as { sendReadReceipts?: boolean } | undefined)?.sendReadReceipts === true;
+  const [latest] = sendReceipt
+    ? await ctx.db
+        .select({ id: messages.id })
+        .from(messages)
+        .where(and(eq(messages.conversationId, conversationId), eq(messages.direction, 'inbound')))
+        .orderBy(desc(messages.createdAt), desc(messages.seq))
+        .limit(1)
+    : [];
   await ctx.db.transaction(async (tx) => {
+    if (latest) {
+      await enqueueJob(
+        tx,
+        markReadJob,
+        { messageId: latest.id },
+        { workspaceId: member.workspaceId, singletonKey: `mark-read:${latest.id}` },
+      );
+    }
     await tx
       .update(conversations)
       .set({ unreadCount: 0, updatedAt: new Date() })
@@ -257,6 +279,7 @@ export async function markConversationRead(ctx: AppContext, member: Member, conv
       payload: { conversationId },
     });
   });
+  if (latest) ctx.jobs.poke();
   await ctx.events.flush();
 }
 

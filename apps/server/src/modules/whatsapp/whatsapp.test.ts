@@ -393,6 +393,38 @@ describe('a conversation end to end', () => {
     expect(atSim).toContain('hello_world');
   });
 
+  it('sends read receipts to the customer only when the workspace turned them on', async () => {
+    const { id: wamid } = await inbound('4915177777777', 'Receipt Rita', {
+      type: 'text',
+      text: { body: 'gelesen?' },
+    });
+    const conv = await until('Rita', () => conversationOf(owner, 'Receipt Rita'));
+    const readUrl = `/api/v1/workspaces/${workspaceId}/conversations/${conv.id}/read`;
+    const ws = (await as(server, owner, { method: 'GET', url: `/api/v1/workspaces/${workspaceId}` })).json();
+    expect(ws.sendReadReceipts).toBe(false);
+    expect((await as(server, owner, { method: 'POST', url: readUrl })).statusCode).toBe(204);
+    await server.ctx.jobs.drain();
+    expect(sim.state.inbound.get(wamid)?.readByBusiness).toBe(false);
+
+    const on = await as(server, owner, {
+      method: 'PATCH',
+      url: `/api/v1/workspaces/${workspaceId}`,
+      payload: { sendReadReceipts: true },
+    });
+    expect(on.json().sendReadReceipts).toBe(true);
+    expect((await as(server, owner, { method: 'POST', url: readUrl })).statusCode).toBe(204);
+    await until(
+      'the customer sees blue ticks',
+      async () => sim.state.inbound.get(wamid)?.readByBusiness === true,
+    );
+    const off = await as(server, owner, {
+      method: 'PATCH',
+      url: `/api/v1/workspaces/${workspaceId}`,
+      payload: { sendReadReceipts: false },
+    });
+    expect(off.json().sendReadReceipts).toBe(false);
+  });
+
   it('stores message text, names and phone numbers only encrypted', async () => {
     const dump = await server.ctx.db.execute(sql`select string_agg(m::text, ' ') as all from messages m`);
     const text = String((dump as unknown as { rows: { all: string }[] }).rows[0]!.all);

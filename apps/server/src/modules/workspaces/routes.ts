@@ -35,10 +35,17 @@ import {
   updateWorkspace,
 } from './service.js';
 
-const toWorkspaceDto = (w: { id: string; name: string; require2fa: boolean; createdAt: Date }) => ({
+const toWorkspaceDto = (w: {
+  id: string;
+  name: string;
+  require2fa: boolean;
+  settings: unknown;
+  createdAt: Date;
+}) => ({
   id: w.id,
   name: w.name,
   require2fa: w.require2fa,
+  sendReadReceipts: (w.settings as { sendReadReceipts?: boolean } | null)?.sendReadReceipts === true,
   createdAt: w.createdAt.toISOString(),
 });
 

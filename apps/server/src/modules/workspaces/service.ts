@@ -57,20 +57,28 @@ export async function getWorkspace(db: DbOrTx, workspaceId: string) {
 export async function updateWorkspace(
   ctx: AppContext,
   member: Member,
-  input: { name?: string; require2fa?: boolean },
+  input: { name?: string; require2fa?: boolean; sendReadReceipts?: boolean },
   ipPrefix: string | null,
 ) {
   if (input.require2fa !== undefined && member.role !== 'owner') throw new AppError('forbidden');
   const result = await ctx.db.transaction(async (tx) => {
     const before = await getWorkspace(tx, member.workspaceId);
+    const { sendReadReceipts, ...columns } = input;
+    const settings = before.settings as Record<string, unknown>;
     const [w] = await tx
       .update(workspaces)
-      .set({ ...input, updatedAt: new Date() })
+      .set({
+        ...columns,
+        ...(sendReadReceipts !== undefined ? { settings: { ...settings, sendReadReceipts } } : {}),
+        updatedAt: new Date(),
+      })
       .where(eq(workspaces.id, member.workspaceId))
       .returning();
-    const changed = Object.keys(input).filter(
-      (k) => (input as Record<string, unknown>)[k] !== (before as Record<string, unknown>)[k],
-    );
+    const current = { ...before, sendReadReceipts: settings.sendReadReceipts === true } as Record<
+      string,
+      unknown
+    >;
+    const changed = Object.keys(input).filter((k) => (input as Record<string, unknown>)[k] !== current[k]);
     if (changed.length > 0) {
       await recordAudit(ctx, tx, {
         type:
