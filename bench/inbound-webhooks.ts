@@ -12,14 +12,14 @@ import path from 'node:path';
 import { startSimulator } from '@parley/wa-sim';
 import { signPayload } from '@parley/whatsapp';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { buildApp } from '../apps/server/src/app.js';
 import { loadConfig } from '../apps/server/src/config.js';
 import { keyId } from '../apps/server/src/crypto/master-key.js';
-import { openDatabase } from '../apps/server/src/db/client.js';
+import { openDatabase, rowsOf } from '../apps/server/src/db/client.js';
 import { users } from '../apps/server/src/db/schema.js';
 import { createChannel } from '../apps/server/src/modules/channels/service.js';
 import { createWorkspace } from '../apps/server/src/modules/workspaces/service.js';
+import { createScratchDatabase } from '../apps/server/src/test/scratch-database.js';
 
 const total = Number(process.argv[2] ?? 5000);
 const concurrency = Number(process.argv[3] ?? 32);
@@ -29,20 +29,9 @@ const SECRET = 'bench-app-secret-123';
 let dropDb: (() => Promise<void>) | null = null;
 let databaseUrl: string | undefined;
 if (process.env.DATABASE_URL) {
-  const name = `parley_bench_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(process.env.DATABASE_URL);
-  u.pathname = `/${name}`;
-  databaseUrl = u.toString();
-  dropDb = async () => {
-    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await c.connect();
-    await c.query(`drop database if exists ${name} with (force)`);
-    await c.end();
-  };
+  const scratch = await createScratchDatabase(process.env.DATABASE_URL, 'parley_bench');
+  databaseUrl = scratch.url;
+  dropDb = scratch.drop;
 }
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
 const config = loadConfig({
@@ -144,7 +133,7 @@ const pct = (xs: number[], p: number) => {
 };
 async function messagesStored(): Promise<number> {
   const r = await ctx.db.execute(sql`select count(*)::int as n from messages`);
-  return Number((r as unknown as { rows: { n: number }[] }).rows[0]!.n);
+  return Number(rowsOf<{ n: number }>(r)[0]!.n);
 }
 
 // 1. Throughput: `total` webhooks with `concurrency` in flight.

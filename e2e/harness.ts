@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createScratchDatabase } from '../apps/server/src/test/scratch-database.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 
@@ -38,21 +38,11 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   let dropDb: (() => Promise<void>) | null = null;
   const extra: Record<string, string> = {};
   if (process.env.DATABASE_URL) {
-    const name = `parley_e2e_${crypto.randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(process.env.DATABASE_URL);
-    u.pathname = `/${name}`;
-    extra.DATABASE_URL = u.toString();
-    dropDb = async () => {
-      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    };
+    const scratch = await createScratchDatabase(process.env.DATABASE_URL, 'parley_e2e');
+    extra.DATABASE_URL = scratch.url;
+    dropDb = scratch.drop;
   }
+
   const url = `http://127.0.0.1:${port}`;
   let out = '';
   const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs', 'start'], {

@@ -5,19 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { root } from './web-build.mjs';
+import { newestMtime, root } from './web-build.mjs';
 
 const outfile = path.join(root, 'apps/server/dist/main.mjs');
 const sourceDirs = ['apps/server/src', 'apps/wa-sim/src', 'packages/contracts/src', 'packages/whatsapp/src'];
-
-function newestMtime(p) {
-  if (!fs.existsSync(p)) return 0;
-  const stat = fs.statSync(p);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = 0;
-  for (const entry of fs.readdirSync(p)) newest = Math.max(newest, newestMtime(path.join(p, entry)));
-  return newest;
-}
 
 const rewriteImportMeta = {
   name: 'parley-import-meta',

@@ -42,8 +42,11 @@ export class Keyring {
 
   /** Key of the audit log's hash chain (HMAC): rewriting the chain needs the master key, not just the database. */
   get auditKey(): Buffer {
-    return deriveKey(this.instanceKey, 'parley/audit-chain/v1');
+    this.auditKeyValue ??= deriveKey(this.instanceKey, 'parley/audit-chain/v1');
+    return this.auditKeyValue;
   }
+
+  private auditKeyValue: Buffer | null = null;
 
   /** A stable secret for an instance-level purpose (e.g. the sandbox number's credentials). */
   instanceSecret(purpose: string): string {

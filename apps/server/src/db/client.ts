@@ -43,7 +43,7 @@ function journalCount(): number {
 async function appliedCount(db: Db): Promise<number> {
   try {
     const rows = await db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    return Number((rows as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);
+    return Number(rowsOf<{ n: number }>(rows)[0]?.n ?? 0);
   } catch {
     return 0;
   }

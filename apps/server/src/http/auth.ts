@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { memberships, workspaces } from '../db/schema.js';
 import { AppError } from '../errors.js';
+import { isUuid } from '../lib/ids.js';
 import { ipPrefix } from '../lib/ip.js';
 import { findSessionByToken, type SessionRow, type UserRow } from '../modules/auth/sessions.js';
 import { can, type WorkspaceAction } from '../modules/workspaces/policy.js';
@@ -109,12 +110,10 @@ export function installAuth(app: FastifyInstance, ctx: AppContext): void {
     if (!request.auth) throw new AppError('unauthenticated');
     if (access === 'user') return;
     const workspaceId = (request.params as { workspaceId?: string }).workspaceId ?? '';
-    if (!UUID.test(workspaceId)) throw new AppError('not_found');
+    if (!isUuid(workspaceId)) throw new AppError('not_found');
     request.member = await loadMember(ctx, request.auth, workspaceId, access);
   });
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The signed-in person; throws 401 unauthenticated. */
 export function requireUser(request: FastifyRequest): Auth {

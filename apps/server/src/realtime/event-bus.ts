@@ -1,6 +1,6 @@
 import { gt, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Database, DbOrTx } from '../db/client.js';
+import { type Database, type DbOrTx, rowsOf } from '../db/client.js';
 import { events } from '../db/schema.js';
 
 export type CommittedEvent = {
@@ -51,7 +51,7 @@ export class EventBus {
 
   async start(): Promise<void> {
     const rows = await this.database.db.execute(sql`select coalesce(max(id), 0)::bigint as id from events`);
-    this.lastId = Number((rows as unknown as { rows: { id: string | number }[] }).rows[0]?.id ?? 0);
+    this.lastId = Number(rowsOf<{ id: string | number }>(rows)[0]?.id ?? 0);
     if (this.database.pool) {
       await this.listen();
       // A slow poll covers a lost notification and the time while the LISTEN connection is re-made.

@@ -17,15 +17,6 @@ async function loadMessage(ctx: AppContext, messageId: string) {
   return m ? toMessageDto(ctx, ctx.db, m) : null;
 }
 
-function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
-  }
-  return out;
-}
-
 /**
  * Socket.IO on the same server. A connection must come from our own origin (no cross-site WebSocket
  * hijacking) and carry a live session cookie; it joins `user:<id>`, `session:<id>` and its workspaces.
@@ -52,7 +43,7 @@ export function attachGateway(
 
   io.use(async (socket, next) => {
     try {
-      const cookies = parseCookies(socket.handshake.headers.cookie);
+      const cookies = app.parseCookie(socket.handshake.headers.cookie ?? '');
       const token = cookies[sessionCookieName(ctx)];
       const found = token ? await findSessionByToken(ctx.db, ctx.config, token) : null;
       if (!found) return next(new Error('unauthenticated'));

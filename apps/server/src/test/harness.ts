@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import pg from 'pg';
 import { buildApp } from '../app.js';
 import { type Config, loadConfig } from '../config.js';
 import type { AppContext } from '../context.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import { keyId } from '../crypto/master-key.js';
 import { type Database, openDatabase } from '../db/client.js';
+import { createScratchDatabase } from './scratch-database.js';
 
 /**
  * A real Parley server for tests: PGlite in memory by default, or a fresh database on the PostgreSQL
@@ -27,28 +27,9 @@ export function testMasterKey(): MasterKey {
   return { key, id: keyId(key), source: 'env' };
 }
 
-async function createPgDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `parley_t_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
-}
-
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const serverUrl = process.env.DATABASE_URL;
-  const pgDb = serverUrl ? await createPgDatabase(serverUrl) : null;
+  const pgDb = serverUrl ? await createScratchDatabase(serverUrl) : null;
   const config = loadConfig({
     PARLEY_DATA_DIR: 'memory://',
     PUBLIC_URL: 'http://parley.test',

@@ -1,5 +1,5 @@
 import { lt, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.js';
+import { type DbOrTx, rowsOf } from '../../db/client.js';
 import { rateLimits } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 
@@ -18,7 +18,7 @@ export async function hitRateLimit(
       count = case when rate_limits.reset_at <= now() then 1 else rate_limits.count + 1 end,
       reset_at = case when rate_limits.reset_at <= now() then excluded.reset_at else rate_limits.reset_at end
     returning count, reset_at`);
-  const row = (result as unknown as { rows: { count: number; reset_at: string | Date }[] }).rows[0]!;
+  const row = rowsOf<{ count: number; reset_at: string | Date }>(result)[0]!;
   return { count: Number(row.count), resetAt: new Date(row.reset_at) };
 }
 
@@ -27,7 +27,7 @@ export async function assertUnderLimit(db: DbOrTx, key: string, limit: number): 
   const result = await db.execute(
     sql`select count, reset_at from rate_limits where key = ${key} and reset_at > now()`,
   );
-  const row = (result as unknown as { rows: { count: number; reset_at: string | Date }[] }).rows[0];
+  const row = rowsOf<{ count: number; reset_at: string | Date }>(result)[0];
   if (row && Number(row.count) >= limit) {
     const retryAfter = Math.max(1, Math.ceil((new Date(row.reset_at).getTime() - Date.now()) / 1000));
     throw new AppError('rate_limited', { retryAfterSeconds: retryAfter }, undefined, {

@@ -3,6 +3,7 @@ import type { CreateChannelRequest } from '@parley/contracts';
 import { and, asc, eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import { channels } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
@@ -126,8 +127,7 @@ export async function createChannel(
     });
     return { channel: row, verifyToken };
   } catch (err) {
-    const e = err as { code?: string; cause?: { code?: string } };
-    if (e.code === '23505' || e.cause?.code === '23505') throw new AppError('channel_phone_taken');
+    if (isUniqueViolation(err)) throw new AppError('channel_phone_taken');
     throw err;
   }
 }

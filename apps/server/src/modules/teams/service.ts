@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
+import { isUniqueViolation } from '../../db/errors.js';
 import { memberships, teamMembers, teams } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
@@ -16,11 +17,6 @@ function toTeamDto(t: TeamRow, memberIds: string[]) {
     memberIds,
     createdAt: t.createdAt.toISOString(),
   };
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e.code === '23505' || e.cause?.code === '23505';
 }
 
 export async function listTeams(db: DbOrTx, workspaceId: string) {

@@ -3,11 +3,11 @@ import { describeErrorCode } from '@parley/whatsapp';
 import { and, eq } from 'drizzle-orm';
 import type { Tx } from '../../db/client.js';
 import { messageStatusEvents, messages } from '../../db/schema.js';
+import { isUuid } from '../../lib/ids.js';
 import { recordEvent } from '../../realtime/event-bus.js';
 import type { ChannelRow } from '../channels/service.js';
 
 const RANK: Record<string, number> = { pending: 0, unknown: 0, sent: 1, delivered: 2, read: 3, played: 3 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type MessageRow = typeof messages.$inferSelect;
 
@@ -24,7 +24,7 @@ export function nextStatus(current: MessageRow['status'], incoming: string): Mes
 
 async function findMessage(tx: Tx, ch: ChannelRow, s: MessageStatus): Promise<MessageRow | null> {
   const opaque = s.biz_opaque_callback_data;
-  if (opaque && UUID.test(opaque)) {
+  if (opaque && isUuid(opaque)) {
     const [byId] = await tx
       .select()
       .from(messages)

@@ -4,10 +4,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.js';
 import { channels } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import { isUuid } from '../../lib/ids.js';
 import { channelAppSecret, channelVerifyToken } from '../channels/service.js';
 import { processWebhookJob } from './process-webhook.job.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
 
 /**
@@ -50,7 +50,7 @@ export function whatsappWebhookRoutes(ctx: AppContext): FastifyPluginAsync {
     // Channels change rarely; a short cache saves a query per delivery.
     const cache = new Map<string, { row: typeof channels.$inferSelect; until: number }>();
     async function findChannel(channelId: string) {
-      if (!UUID.test(channelId)) throw new AppError('not_found');
+      if (!isUuid(channelId)) throw new AppError('not_found');
       const hit = cache.get(channelId);
       if (hit && hit.until > Date.now()) return hit.row;
       const [ch] = await ctx.db.select().from(channels).where(eq(channels.id, channelId));
