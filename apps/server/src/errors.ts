@@ -41,9 +41,19 @@ export const errorCodes = {
   two_factor_already_enabled: { status: 409, message: 'Two-factor sign-in is already on.' },
   two_factor_not_enabled: { status: 409, message: 'Two-factor sign-in is not on.' },
   channel_phone_taken: { status: 409, message: 'This phone number is already connected in this workspace.' },
+  message_not_retryable: {
+    status: 409,
+    message: 'This message cannot be sent again. Write a new message or send a template.',
+  },
+  media_not_ready: { status: 409, message: 'This file cannot be sent: it is not stored or is already sent.' },
   invite_expired: { status: 410, message: 'This invite has expired or was already used. Ask for a new one.' },
   payload_too_large: { status: 413, message: 'The request body is too large.' },
+  media_too_large: { status: 413, message: 'The file is larger than WhatsApp allows for its type.' },
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
+  media_type_unsupported: {
+    status: 415,
+    message: 'WhatsApp does not accept this file type, or the file is not what its type says.',
+  },
   whatsapp_credentials_rejected: {
     status: 422,
     message: 'WhatsApp did not accept these credentials. Check the phone number ID and the access token.',

@@ -1,65 +1,19 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { baseMime, bytesMatchMime, kindOfMime, MEDIA_LIMITS, type MediaKind } from '@parley/whatsapp';
 import type { SimClock } from './clock.js';
 import { GraphError } from './errors.js';
 import { newNumericId } from './ids.js';
 import type { MediaSettings } from './options.js';
 
-const KB = 1024;
-const MB = 1024 * 1024;
-
-export type MediaKind = 'audio' | 'document' | 'image' | 'sticker' | 'video';
-
-/** Supported MIME types and size limits per kind (contract section 6). */
-export const MEDIA_LIMITS: Record<MediaKind, { mimes: string[]; maxBytes: number }> = {
-  audio: { mimes: ['audio/aac', 'audio/amr', 'audio/mpeg', 'audio/mp4', 'audio/ogg'], maxBytes: 16 * MB },
-  document: {
-    mimes: [
-      'text/plain',
-      'application/pdf',
-      'application/msword',
-      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-      'application/vnd.ms-excel',
-      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-      'application/vnd.ms-powerpoint',
-      'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-    ],
-    maxBytes: 100 * MB,
-  },
-  image: { mimes: ['image/jpeg', 'image/png'], maxBytes: 5 * MB },
-  sticker: { mimes: ['image/webp'], maxBytes: 500 * KB },
-  video: { mimes: ['video/mp4', 'video/3gpp'], maxBytes: 16 * MB },
-};
-export const STATIC_STICKER_MAX_BYTES = 100 * KB;
-/** Largest upload accepted at all (documents). */
-export const MAX_UPLOAD_BYTES = 100 * MB;
-
-export function baseMime(mime: string): string {
-  return mime.split(';')[0]!.trim().toLowerCase();
-}
-
-/** The kind a MIME type belongs to when uploaded (webp counts as sticker). */
-export function kindOfMime(mime: string): MediaKind | undefined {
-  const base = baseMime(mime);
-  for (const [kind, limits] of Object.entries(MEDIA_LIMITS) as [MediaKind, { mimes: string[] }][]) {
-    if (limits.mimes.includes(base)) return kind;
-  }
-  return undefined;
-}
-
-const MAGIC: Record<string, (bytes: Buffer) => boolean> = {
-  'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
-  'image/png': (b) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
-  'image/webp': (b) => b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP',
-  'application/pdf': (b) => b.toString('latin1', 0, 5) === '%PDF-',
-  'audio/ogg': (b) => b.toString('latin1', 0, 4) === 'OggS',
-  'video/mp4': (b) => b.toString('latin1', 4, 8) === 'ftyp',
-};
-
-/** True when the bytes look like the declared type (checked for types with a clear signature). */
-export function bytesMatchMime(bytes: Buffer, mime: string): boolean {
-  const check = MAGIC[baseMime(mime)];
-  return check ? check(bytes) : true;
-}
+export type { MediaKind } from '@parley/whatsapp';
+export {
+  baseMime,
+  bytesMatchMime,
+  kindOfMime,
+  MAX_UPLOAD_BYTES,
+  MEDIA_LIMITS,
+  STATIC_STICKER_MAX_BYTES,
+} from '@parley/whatsapp';
 
 export function isAnimatedWebp(bytes: Buffer): boolean {
   return bytes.includes('ANIM', 0, 'latin1');

@@ -78,6 +78,11 @@ export type ConversationDto = z.infer<typeof conversationDto>;
 
 export const conversationListQuery = z.object({
   status: conversationStatusSchema.optional(),
+  /**
+   * Search: contact name (words and prefixes), phone number (at least 4 digits, from the start or the
+   * end) and message words (whole words; the last word also as a prefix of at least 4 letters).
+   */
+  q: z.string().trim().min(1).max(100).optional(),
   assignee: z.enum(['me', 'unassigned', 'all']).default('all'),
   channelId: id.optional(),
   /** Cursor: lastMessageAt|id of the last row of the previous page. */
@@ -89,6 +94,20 @@ export const conversationListResponse = z.object({
   nextCursor: z.string().nullable(),
 });
 export const conversationParams = z.object({ workspaceId: id, conversationId: id });
+
+export const mediaKindSchema = z.enum(['image', 'video', 'audio', 'document', 'sticker']);
+/** An attachment. `url` (same origin, needs the session) is set once the file is stored. */
+export const mediaDto = z.object({
+  id,
+  kind: mediaKindSchema,
+  mimeType: z.string(),
+  sizeBytes: z.number().int().nullable(),
+  filename: z.string().nullable(),
+  status: z.enum(['pending', 'stored', 'failed']),
+  url: z.string().nullable(),
+  error: z.string().nullable(),
+});
+export type MediaDto = z.infer<typeof mediaDto>;
 
 export const messageDto = z.object({
   id,
@@ -102,8 +121,13 @@ export const messageDto = z.object({
   replyToProviderId: z.string().nullable(),
   errorCode: z.number().int().nullable(),
   errorTitle: z.string().nullable(),
+  /** A failed send the agent may try again (the retry button); free-form messages also need the 24-hour window open. */
+  retryable: z.boolean(),
+  media: mediaDto.nullable(),
   senderUserId: id.nullable(),
   createdAt: isoDate,
+  /** Changes with every status change: of two copies of a message, the later `updatedAt` is current. */
+  updatedAt: isoDate,
   sentAt: isoDate.nullable(),
   deliveredAt: isoDate.nullable(),
   readAt: isoDate.nullable(),
@@ -143,8 +167,33 @@ export const sendTemplateRequest = z.object({
 });
 export type SendTemplateRequest = z.infer<typeof sendTemplateRequest>;
 
-/** `{ text }` or `{ template }`. */
-export const sendMessageRequest = z.union([sendTextRequest, sendTemplateRequest]);
+/** An uploaded file (`POST …/media`) sent as image, video, audio, document or sticker. */
+export const sendMediaRequest = z.object({
+  media: z.object({
+    mediaId: id,
+    /** Not for audio and stickers. */
+    caption: z.string().trim().max(1024, { message: 'At most 1024 characters' }).optional(),
+  }),
+  replyToMessageId: id.optional(),
+});
+export type SendMediaRequest = z.infer<typeof sendMediaRequest>;
+
+/** A reaction on a message of the conversation; an empty emoji removes ours. */
+export const sendReactionRequest = z.object({
+  reaction: z.object({
+    messageId: id,
+    emoji: z.string().max(32),
+  }),
+});
+export type SendReactionRequest = z.infer<typeof sendReactionRequest>;
+
+/** `{ text }`, `{ template }`, `{ media }` or `{ reaction }`. */
+export const sendMessageRequest = z.union([
+  sendTextRequest,
+  sendTemplateRequest,
+  sendMediaRequest,
+  sendReactionRequest,
+]);
 export type SendMessageRequest = z.infer<typeof sendMessageRequest>;
 
 export const templateDto = z.object({
@@ -169,6 +218,8 @@ export const templateListQuery = z.object({
 export const templateListResponse = z.object({ templates: z.array(templateDto) });
 
 export const contactParams = z.object({ workspaceId: id, contactId: id });
+export const messageParams = z.object({ workspaceId: id, conversationId: id, messageId: id });
+export const mediaParams = z.object({ workspaceId: id, mediaId: id });
 export const contactDto = contactSummaryDto.extend({
   createdAt: isoDate,
   conversations: z.array(

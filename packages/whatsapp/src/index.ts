@@ -1,5 +1,6 @@
 export * from './error-codes.js';
 export * from './fixtures.js';
+export * from './media-limits.js';
 export * from './schemas/common.js';
 export * from './schemas/graph.js';
 export * from './schemas/inbound.js';

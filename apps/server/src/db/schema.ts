@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   customType,
@@ -339,7 +340,10 @@ export const contacts = pgTable(
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [uniqueIndex('contacts_workspace_wa_key').on(t.workspaceId, t.waIdHash)],
+  (t) => [
+    uniqueIndex('contacts_workspace_wa_key').on(t.workspaceId, t.waIdHash),
+    index('contacts_name_tokens_idx').using('gin', t.nameTokens),
+  ],
 );
 
 export const conversations = pgTable(
@@ -394,6 +398,10 @@ export const messages = pgTable(
     content: text('content'),
     providerMessageId: text('provider_message_id'),
     replyToProviderId: text('reply_to_provider_id'),
+    /** The attachment (image, audio, video, document, sticker), if any. */
+    mediaId: uuid('media_id').references(() => media.id, { onDelete: 'set null' }),
+    /** Blind index of the text's words and prefixes (keyed hashes; see modules/search). */
+    searchTokens: text('search_tokens').array().notNull().default(sql`'{}'::text[]`),
     status: text('status', {
       enum: ['received', 'pending', 'sent', 'delivered', 'read', 'failed', 'unknown'],
     }).notNull(),
@@ -414,6 +422,47 @@ export const messages = pgTable(
   (t) => [
     uniqueIndex('messages_channel_provider_key').on(t.channelId, t.providerMessageId),
     index('messages_conversation_idx').on(t.conversationId, t.createdAt, t.seq),
+    index('messages_search_tokens_idx').using('gin', t.searchTokens),
+    uniqueIndex('messages_media_key').on(t.mediaId).where(sql`${t.mediaId} is not null`),
+  ],
+);
+
+/**
+ * A media file (inbound from a customer or uploaded by an agent). The bytes live encrypted in the data
+ * directory under a random `storage_key`, sealed with a random per-file key that is itself encrypted
+ * with the workspace key (`file_key`). Inbound media is downloaded by a job ('pending' until then).
+ */
+export const media = pgTable(
+  'media',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    direction: text('direction', { enum: ['inbound', 'outbound'] }).notNull(),
+    kind: text('kind', { enum: ['image', 'video', 'audio', 'document', 'sticker'] }).notNull(),
+    mimeType: text('mime_type').notNull(),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }),
+    /** Hex SHA-256 of the plaintext bytes. */
+    sha256: text('sha256'),
+    /** Encrypted: the file name as the sender gave it. */
+    filename: text('filename'),
+    storageKey: text('storage_key'),
+    fileKey: text('file_key'),
+    status: text('status', { enum: ['pending', 'stored', 'failed'] })
+      .notNull()
+      .default('pending'),
+    /** Inbound: the media id of the webhook. Outbound: the id of our upload to the Graph API. */
+    providerMediaId: text('provider_media_id'),
+    providerUploadedAt: ts('provider_uploaded_at'),
+    error: text('error'),
+    uploadedBy: uuid('uploaded_by').references(() => users.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('media_storage_key').on(t.storageKey),
+    index('media_workspace_idx').on(t.workspaceId, t.createdAt),
   ],
 );
 

@@ -2,6 +2,7 @@ import type { ConversationDto, MessageDto } from '@parley/contracts';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
 import type { contacts, conversations, messages } from '../../db/schema.js';
+import { isRetryable } from './retry-policy.js';
 
 type MessageRow = typeof messages.$inferSelect;
 type ConversationRow = typeof conversations.$inferSelect;
@@ -25,8 +26,11 @@ export async function toMessageDto(ctx: AppContext, db: DbOrTx, m: MessageRow): 
     replyToProviderId: m.replyToProviderId,
     errorCode: m.errorCode,
     errorTitle: m.errorTitle,
+    retryable: isRetryable(m, true),
+    media: null,
     senderUserId: m.senderUserId,
     createdAt: m.createdAt.toISOString(),
+    updatedAt: m.updatedAt.toISOString(),
     sentAt: m.sentAt?.toISOString() ?? null,
     deliveredAt: m.deliveredAt?.toISOString() ?? null,
     readAt: m.readAt?.toISOString() ?? null,

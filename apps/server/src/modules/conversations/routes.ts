@@ -8,6 +8,7 @@ import {
   messageDto,
   messageListQuery,
   messageListResponse,
+  messageParams,
   sendMessageRequest,
   workspaceParams,
 } from '@parley/contracts';
@@ -25,6 +26,7 @@ import {
   listConversations,
   listMessages,
   markConversationRead,
+  retryMessage,
   sendMessage,
   setConversationStatus,
 } from './service.js';
@@ -82,7 +84,7 @@ export function conversationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         config: { access: 'conversations.reply' },
         schema: {
           tags,
-          summary: 'Send a text or template message (queued, then sent once)',
+          summary: 'Send a text, template, media or reaction message (queued, then sent once)',
           params: conversationParams,
           body: sendMessageRequest,
           response: responses({ 202: messageDto }),
@@ -92,6 +94,29 @@ export function conversationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         reply
           .code(202)
           .send(await sendMessage(ctx, requireMember(request), request.params.conversationId, request.body)),
+    );
+    app.post(
+      '/workspaces/:workspaceId/conversations/:conversationId/messages/:messageId/retry',
+      {
+        config: { access: 'conversations.reply' },
+        schema: {
+          tags,
+          summary: 'Send a failed message again',
+          params: messageParams,
+          response: responses({ 202: messageDto }),
+        },
+      },
+      async (request, reply) =>
+        reply
+          .code(202)
+          .send(
+            await retryMessage(
+              ctx,
+              requireMember(request),
+              request.params.conversationId,
+              request.params.messageId,
+            ),
+          ),
     );
     app.post(
       '/workspaces/:workspaceId/conversations/:conversationId/read',

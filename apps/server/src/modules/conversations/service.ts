@@ -1,7 +1,13 @@
-import type { SendMessageRequest, SendTemplateRequest, SendTextRequest } from '@parley/contracts';
+import type {
+  SendMediaRequest,
+  SendMessageRequest,
+  SendReactionRequest,
+  SendTemplateRequest,
+  SendTextRequest,
+} from '@parley/contracts';
 import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
-import { contacts, conversations, messages, workspaces } from '../../db/schema.js';
+import { contacts, conversations, media, messages, workspaces } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
 import { enqueueJob } from '../../jobs/queue.js';
@@ -13,6 +19,7 @@ import { markReadJob } from '../whatsapp/mark-read.job.js';
 import { sendMessageJob } from '../whatsapp/send-message.job.js';
 import { toConversationDto, toMessageDto } from './presenter.js';
 import { replyWindowRemainingMs } from './reply-window.js';
+import { isRetryable } from './retry-policy.js';
 
 type ListQuery = {
   status?: 'open' | 'pending' | 'snoozed' | 'resolved';
@@ -94,16 +101,19 @@ export async function listMessages(
 }
 
 type Outbound = {
-  type: 'text' | 'template';
-  text: string;
+  type: string;
+  text: string | null;
   content: Record<string, unknown>;
   replyToProviderId: string | null;
+  mediaId?: string;
 };
 
 /**
- * Records an outbound message (text or template) as pending and enqueues its send job in the same
- * transaction; the job sends it once. Errors: not_found; reply_window_closed (422) for free text when the
- * 24-hour window is closed; validation_failed for an unknown reply target or wrong template parameters.
+ * Records an outbound message (text, template, media or reaction) as pending and enqueues its send job
+ * in the same transaction; the job sends it once. Errors: not_found; reply_window_closed (422) for
+ * anything but a template when the 24-hour window is closed; validation_failed for an unknown reply or
+ * reaction target or wrong template values; media_not_ready (409) for a file that is not stored, failed
+ * or is attached to another message already.
  */
 export async function sendMessage(
   ctx: AppContext,
@@ -112,10 +122,16 @@ export async function sendMessage(
   input: SendMessageRequest,
 ) {
   const { c } = await getConversation(ctx, member.workspaceId, conversationId);
+  if (!('template' in input) && replyWindowRemainingMs(c.lastInboundAt, new Date()) === 0)
+    throw new AppError('reply_window_closed');
   const outbound =
     'template' in input
       ? await prepareTemplate(ctx, member, c.channelId, input)
-      : await prepareText(ctx, c, conversationId, input);
+      : 'media' in input
+        ? await prepareMedia(ctx, member, conversationId, input)
+        : 'reaction' in input
+          ? await prepareReaction(ctx, conversationId, input)
+          : await prepareText(ctx, conversationId, input);
   const ws = member.workspaceId;
   const row = await ctx.db.transaction(async (tx) => {
     const [m] = await tx
@@ -126,65 +142,179 @@ export async function sendMessage(
         channelId: c.channelId,
         direction: 'outbound',
         type: outbound.type,
-        text: await ctx.keyring.encrypt(tx, ws, outbound.text, 'messages.text'),
+        text: outbound.text ? await ctx.keyring.encrypt(tx, ws, outbound.text, 'messages.text') : null,
         content: await ctx.keyring.encrypt(tx, ws, JSON.stringify(outbound.content), 'messages.content'),
         replyToProviderId: outbound.replyToProviderId,
+        mediaId: outbound.mediaId ?? null,
         status: 'pending',
         senderUserId: member.user.id,
       })
+      .onConflictDoNothing({ target: messages.mediaId, where: sql`${messages.mediaId} is not null` })
       .returning();
-    await tx
-      .update(conversations)
-      .set({
-        lastMessageAt: sql`greatest(${conversations.lastMessageAt}, now())`,
-        lastMessagePreview: await ctx.keyring.encrypt(
-          tx,
-          ws,
-          previewOf({ type: 'text', text: outbound.text }),
-          'conversations.preview',
-        ),
-        updatedAt: new Date(),
-      })
-      .where(eq(conversations.id, conversationId));
-    await enqueueJob(tx, sendMessageJob, { messageId: m!.id }, { workspaceId: ws });
+    if (!m) throw new AppError('media_not_ready');
+    if (outbound.type !== 'reaction') {
+      await tx
+        .update(conversations)
+        .set({
+          lastMessageAt: sql`greatest(${conversations.lastMessageAt}, now())`,
+          lastMessagePreview: await ctx.keyring.encrypt(
+            tx,
+            ws,
+            previewOf({ type: outbound.type === 'template' ? 'text' : outbound.type, text: outbound.text }),
+            'conversations.preview',
+          ),
+          updatedAt: new Date(),
+        })
+        .where(eq(conversations.id, conversationId));
+    }
+    await enqueueJob(tx, sendMessageJob, { messageId: m.id }, { workspaceId: ws });
     await recordEvent(tx, {
       type: 'message.created',
       workspaceId: ws,
       rooms: [`workspace:${ws}`],
-      payload: { conversationId, messageId: m!.id },
+      payload: { conversationId, messageId: m.id },
     });
-    return m!;
+    return m;
   });
   ctx.jobs.poke();
   await ctx.events.flush();
   return toMessageDto(ctx, ctx.db, row);
 }
 
+/** The wamid of a message of this conversation, or a validation error at `path`. */
+async function providerIdOf(ctx: AppContext, conversationId: string, messageId: string, path: string) {
+  const [target] = await ctx.db
+    .select({ wamid: messages.providerMessageId })
+    .from(messages)
+    .where(and(eq(messages.id, messageId), eq(messages.conversationId, conversationId)));
+  if (!target?.wamid)
+    throw new AppError('validation_failed', { issues: [{ path, message: 'Unknown message' }] });
+  return target.wamid;
+}
+
 async function prepareText(
   ctx: AppContext,
-  c: { lastInboundAt: Date | null },
   conversationId: string,
   input: SendTextRequest,
 ): Promise<Outbound> {
-  if (replyWindowRemainingMs(c.lastInboundAt, new Date()) === 0) throw new AppError('reply_window_closed');
-  let replyToProviderId: string | null = null;
-  if (input.replyToMessageId) {
-    const [target] = await ctx.db
-      .select({ wamid: messages.providerMessageId })
-      .from(messages)
-      .where(and(eq(messages.id, input.replyToMessageId), eq(messages.conversationId, conversationId)));
-    if (!target?.wamid)
-      throw new AppError('validation_failed', {
-        issues: [{ path: 'body.replyToMessageId', message: 'Unknown message' }],
-      });
-    replyToProviderId = target.wamid;
-  }
   return {
     type: 'text',
     text: input.text,
     content: { preview_url: input.previewUrl ?? false },
-    replyToProviderId,
+    replyToProviderId: input.replyToMessageId
+      ? await providerIdOf(ctx, conversationId, input.replyToMessageId, 'body.replyToMessageId')
+      : null,
   };
+}
+
+async function prepareMedia(
+  ctx: AppContext,
+  member: Member,
+  conversationId: string,
+  input: SendMediaRequest,
+): Promise<Outbound> {
+  const [file] = await ctx.db
+    .select()
+    .from(media)
+    .where(and(eq(media.id, input.media.mediaId), eq(media.workspaceId, member.workspaceId)));
+  if (!file)
+    throw new AppError('validation_failed', {
+      issues: [{ path: 'body.media.mediaId', message: 'Unknown file' }],
+    });
+  if (file.direction !== 'outbound' || file.status !== 'stored') throw new AppError('media_not_ready');
+  const caption =
+    file.kind === 'audio' || file.kind === 'sticker' ? undefined : input.media.caption || undefined;
+  const filename =
+    file.kind === 'document' && file.filename
+      ? await ctx.keyring.decrypt(ctx.db, member.workspaceId, file.filename, 'media.filename')
+      : undefined;
+  return {
+    type: file.kind,
+    text: caption ?? null,
+    content: {
+      [file.kind]: {
+        mime_type: file.mimeType,
+        ...(caption ? { caption } : {}),
+        ...(filename ? { filename } : {}),
+      },
+    },
+    replyToProviderId: input.replyToMessageId
+      ? await providerIdOf(ctx, conversationId, input.replyToMessageId, 'body.replyToMessageId')
+      : null,
+    mediaId: file.id,
+  };
+}
+
+async function prepareReaction(
+  ctx: AppContext,
+  conversationId: string,
+  input: SendReactionRequest,
+): Promise<Outbound> {
+  const wamid = await providerIdOf(ctx, conversationId, input.reaction.messageId, 'body.reaction.messageId');
+  return {
+    type: 'reaction',
+    text: null,
+    content: { reaction: { message_id: wamid, emoji: input.reaction.emoji } },
+    replyToProviderId: null,
+  };
+}
+
+/**
+ * Sends a failed outbound message again (the same message: its status goes back to pending and a new
+ * send job is enqueued). Errors: not_found; message_not_retryable (409) when it did not fail, its error
+ * forbids a retry, or it is free-form and the 24-hour window is closed.
+ */
+export async function retryMessage(
+  ctx: AppContext,
+  member: Member,
+  conversationId: string,
+  messageId: string,
+) {
+  const { c } = await getConversation(ctx, member.workspaceId, conversationId);
+  const [m] = await ctx.db
+    .select()
+    .from(messages)
+    .where(
+      and(
+        eq(messages.id, messageId),
+        eq(messages.conversationId, conversationId),
+        eq(messages.workspaceId, member.workspaceId),
+      ),
+    );
+  if (!m) throw new AppError('not_found');
+  if (!isRetryable(m, replyWindowRemainingMs(c.lastInboundAt, new Date()) > 0))
+    throw new AppError('message_not_retryable');
+  const ws = member.workspaceId;
+  const row = await ctx.db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(messages)
+      .set({
+        status: 'pending',
+        providerMessageId: null,
+        sendStartedAt: null,
+        errorCode: null,
+        errorTitle: null,
+        failedAt: null,
+        sentAt: null,
+        deliveredAt: null,
+        readAt: null,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(messages.id, m.id), eq(messages.status, 'failed')))
+      .returning();
+    if (!updated) throw new AppError('message_not_retryable');
+    await enqueueJob(tx, sendMessageJob, { messageId: m.id }, { workspaceId: ws });
+    await recordEvent(tx, {
+      type: 'message.updated',
+      workspaceId: ws,
+      rooms: [`workspace:${ws}`],
+      payload: { conversationId, messageId: m.id },
+    });
+    return updated;
+  });
+  ctx.jobs.poke();
+  await ctx.events.flush();
+  return toMessageDto(ctx, ctx.db, row);
 }
 
 async function prepareTemplate(

@@ -107,12 +107,16 @@ export async function ingestInboundMessage(
   if (inserted.length === 0) return false;
 
   const preview = await ctx.keyring.encrypt(tx, ws, previewOf({ type, text }), 'conversations.preview');
-  const counts = type !== 'reaction' && type !== 'system';
+  // Reactions, system notices and "opened the chat" are not messages from the customer: they neither
+  // count as unread nor open the 24-hour window (contract 8.1).
+  const counts = type !== 'reaction' && type !== 'system' && type !== 'request_welcome';
   await tx
     .update(conversations)
     .set({
       lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${at.toISOString()}::timestamptz)`,
-      lastInboundAt: sql`greatest(coalesce(${conversations.lastInboundAt}, ${at.toISOString()}::timestamptz), ${at.toISOString()}::timestamptz)`,
+      lastInboundAt: counts
+        ? sql`greatest(coalesce(${conversations.lastInboundAt}, ${at.toISOString()}::timestamptz), ${at.toISOString()}::timestamptz)`
+        : conversations.lastInboundAt,
       lastMessagePreview: preview,
       unreadCount: counts ? sql`${conversations.unreadCount} + 1` : conversations.unreadCount,
       status: sql`case when ${conversations.status} in ('resolved', 'snoozed') then 'open' else ${conversations.status} end`,

@@ -1,10 +1,11 @@
 import { sendMessageResponseSchema } from '@parley/whatsapp';
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import { channels, contacts, conversations, messageStatusEvents, messages } from '../../db/schema.js';
+import { channels, contacts, conversations, media, messageStatusEvents, messages } from '../../db/schema.js';
 import { defineJob, PermanentJobError, RetryLaterError } from '../../jobs/define-job.js';
 import { recordEvent } from '../../realtime/event-bus.js';
 import { channelCredentials } from '../channels/service.js';
+import { ensureGraphMediaId } from '../media/index.js';
 import { applyToMessage } from './apply-status.js';
 import { GraphApiError, graphRequest } from './graph-client.js';
 
@@ -48,17 +49,38 @@ export const sendMessageJob = defineJob({
     }
     const to = contact.waId ? await ctx.keyring.decrypt(ctx.db, ws, contact.waId, 'contacts.wa_id') : null;
     if (!to) throw new PermanentJobError('contact has no WhatsApp id');
+    const creds = await channelCredentials(ctx, ctx.db, ch);
     const text = m.text ? await ctx.keyring.decrypt(ctx.db, ws, m.text, 'messages.text') : '';
     const content = m.content
-      ? JSON.parse(await ctx.keyring.decrypt(ctx.db, ws, m.content, 'messages.content'))
+      ? (JSON.parse(await ctx.keyring.decrypt(ctx.db, ws, m.content, 'messages.content')) as Record<
+          string,
+          unknown
+        >)
       : {};
+    let payload: Record<string, unknown>;
+    if (m.type === 'template') payload = { type: 'template', template: content.template };
+    else if (m.type === 'reaction') payload = { type: 'reaction', reaction: content.reaction };
+    else if (m.type === 'text') {
+      payload = { type: 'text', text: { body: text, preview_url: content.preview_url === true } };
+    } else {
+      // An attachment: the stored file, uploaded to the Graph API once (the id is reused).
+      const [file] = m.mediaId ? await ctx.db.select().from(media).where(eq(media.id, m.mediaId)) : [];
+      if (!file) throw new PermanentJobError('the attachment is gone');
+      const part = (content[m.type] ?? {}) as Record<string, unknown>;
+      payload = {
+        type: m.type,
+        [m.type]: {
+          id: await ensureGraphMediaId(ctx, ch, creds, file),
+          ...(typeof part.caption === 'string' ? { caption: part.caption } : {}),
+          ...(typeof part.filename === 'string' ? { filename: part.filename } : {}),
+        },
+      };
+    }
     const body: Record<string, unknown> = {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
       to,
-      ...(m.type === 'template'
-        ? { type: 'template', template: content.template }
-        : { type: 'text', text: { body: text, preview_url: content.preview_url === true } }),
+      ...payload,
       biz_opaque_callback_data: m.id,
       ...(m.replyToProviderId ? { context: { message_id: m.replyToProviderId } } : {}),
     };
@@ -72,12 +94,7 @@ export const sendMessageJob = defineJob({
     let wamid: string;
     try {
       const res = sendMessageResponseSchema.parse(
-        await graphRequest(
-          await channelCredentials(ctx, ctx.db, ch),
-          'POST',
-          `${ch.phoneNumberId}/messages`,
-          body,
-        ),
+        await graphRequest(creds, 'POST', `${ch.phoneNumberId}/messages`, body),
       );
       wamid = res.messages[0]!.id;
     } catch (err) {

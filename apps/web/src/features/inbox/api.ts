@@ -114,8 +114,14 @@ const statusRank: Record<MessageDto['status'], number> = {
   failed: 5,
 };
 
-/** The newer of two versions of one message: statuses only move forward (events may arrive out of order). */
+/**
+ * The newer of two copies of one message (events may arrive out of order): the later `updatedAt` wins;
+ * on a tie, the further status (statuses only move forward, except when a failed message is retried,
+ * which gives it a new `updatedAt`).
+ */
 function newer(existing: MessageDto, incoming: MessageDto): MessageDto {
+  if (incoming.updatedAt !== existing.updatedAt)
+    return incoming.updatedAt > existing.updatedAt ? incoming : existing;
   return statusRank[incoming.status] >= statusRank[existing.status] ? incoming : existing;
 }
 
@@ -263,8 +269,11 @@ export function useSendMessage(ws: string, conversationId: string) {
         replyToProviderId: replyTo?.providerMessageId ?? null,
         errorCode: null,
         errorTitle: null,
+        retryable: false,
+        media: null,
         senderUserId,
         createdAt: now,
+        updatedAt: now,
         sentAt: null,
         deliveredAt: null,
         readAt: null,
