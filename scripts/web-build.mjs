@@ -25,6 +25,7 @@ export function ensureWebBuild() {
       'apps/web/vite.config.ts',
       'apps/web/public',
       'packages/contracts/src',
+      'packages/whatsapp/src',
     ].map((p) => newestMtime(path.join(root, p))),
   );
   const built = fs.existsSync(dist) ? fs.statSync(dist).mtimeMs : 0;

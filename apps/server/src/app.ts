@@ -25,10 +25,13 @@ import { authRoutes } from './modules/auth/routes.js';
 import { prepareSetupToken } from './modules/auth/setup.js';
 import { channelRoutes } from './modules/channels/routes.js';
 import { conversationRoutes } from './modules/conversations/routes.js';
+import { MediaStorage, mediaRoutes } from './modules/media/index.js';
 import { mountSandbox } from './modules/sandbox/index.js';
+import { enqueueSearchBackfill } from './modules/search/backfill-tokens.job.js';
 import { systemRoutes } from './modules/system/routes.js';
 import { teamRoutes } from './modules/teams/routes.js';
 import { templateRoutes } from './modules/templates/routes.js';
+import { SendLimiter } from './modules/whatsapp/send-limits.js';
 import { whatsappWebhookRoutes } from './modules/whatsapp/webhook-routes.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
 import { EventBus } from './realtime/event-bus.js';
@@ -93,7 +96,17 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
   await keyring.init(database.db);
   const metrics = createMetrics();
   const events = new EventBus(database, app.log);
-  const ctx = { config, database, db: database.db, keyring, events, metrics, log: app.log } as AppContext;
+  const ctx = {
+    config,
+    database,
+    db: database.db,
+    keyring,
+    events,
+    metrics,
+    sendLimits: new SendLimiter(),
+    log: app.log,
+  } as AppContext;
+  ctx.media = await MediaStorage.open(config.dataDir);
   ctx.jobs = new JobRunner(ctx, allJobs);
 
   installErrorHandler(app);
@@ -171,6 +184,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
       await api.register(auditRoutes(ctx));
       await api.register(channelRoutes(ctx));
       await api.register(conversationRoutes(ctx));
+      await api.register(mediaRoutes(ctx));
       await api.register(templateRoutes(ctx));
     },
     { prefix: '/api/v1' },
@@ -183,10 +197,12 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
   attachGateway(app, ctx);
   await prepareSetupToken(ctx.db, config, app.log);
   const stopHousekeeping = scheduleHousekeeping(ctx);
+  await enqueueSearchBackfill(ctx);
   ctx.jobs.start();
   app.addHook('onClose', async () => {
     stopHousekeeping();
     await ctx.jobs.stop();
+    await ctx.media.close();
     await events.stop();
   });
   return { app, ctx };

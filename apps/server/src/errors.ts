@@ -47,8 +47,8 @@ export const errorCodes = {
   },
   media_not_ready: { status: 409, message: 'This file cannot be sent: it is not stored or is already sent.' },
   invite_expired: { status: 410, message: 'This invite has expired or was already used. Ask for a new one.' },
-  payload_too_large: { status: 413, message: 'The request body is too large.' },
   media_too_large: { status: 413, message: 'The file is larger than WhatsApp allows for its type.' },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
   unsupported_media_type: { status: 415, message: 'Send the body as application/json.' },
   media_type_unsupported: {
     status: 415,

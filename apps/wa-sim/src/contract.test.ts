@@ -25,6 +25,23 @@ afterAll(async () => h.close());
 const inboundFixtures = fixtureNames.filter((name) => name.startsWith('inbound-'));
 const requestFixtures = fixtureNames.filter((name) => name.startsWith('send-') && name.endsWith('-request'));
 
+/**
+ * A request example as sent to the simulator. Its `order_shipped` also has the URL button of contract
+ * 5.5 (`…/orders/{{1}}`), whose value every send must fill in (132000 without it), so the template
+ * example gets that one button parameter added; everything else is sent as written.
+ */
+function requestExample(name: string): Wire {
+  const body = loadFixture<Wire>(name);
+  if (name !== 'send-template-request') return body;
+  const urlButton = {
+    type: 'button',
+    sub_type: 'url',
+    index: '1',
+    parameters: [{ type: 'text', text: 'A-1042' }],
+  };
+  return { ...body, template: { ...body.template, components: [...body.template.components, urlButton] } };
+}
+
 function messageOf(fixture: Wire) {
   return fixture.entry[0].changes[0].value;
 }
@@ -95,7 +112,7 @@ describe('send request examples are accepted', () => {
   for (const name of requestFixtures) {
     it(name, async () => {
       await openWindow(h.sim, '15550200002');
-      const answer = await send(h.sim, loadFixture(name));
+      const answer = await send(h.sim, requestExample(name));
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
       expect(shapeOf(answer.body, ['message_status'])).toEqual(shapeOf(loadFixture('send-response')));
       expect(answer.body.contacts[0]).toEqual({ input: '+15550200002', wa_id: '15550200002' });
@@ -122,7 +139,7 @@ describe('responses and errors have the documented shape', () => {
     });
     expect(shapeOf(textAnswer.body)).toEqual(shapeOf(loadFixture('send-response')));
     await call(h.sim, 'POST', '/_sim/templates/order_shipped/status', { paced: true }, { auth: false });
-    const paced = await send(h.sim, { ...loadFixture<Wire>('send-template-request'), to: '+15550200003' });
+    const paced = await send(h.sim, { ...requestExample('send-template-request'), to: '+15550200003' });
     expect(shapeOf(paced.body)).toEqual(shapeOf(loadFixture('send-template-response-paced')));
     expect(paced.body.messages[0].message_status).toBe('held_for_quality_assessment');
     await call(h.sim, 'POST', '/_sim/templates/order_shipped/status', { paced: false }, { auth: false });
@@ -194,7 +211,7 @@ describe('responses and errors have the documented shape', () => {
 describe('status and system webhooks are produced in the same shape', () => {
   it('status-sent, status-delivered, status-read-v24 (utility template outside the window)', async () => {
     const body = {
-      ...loadFixture<Wire>('send-template-request'),
+      ...requestExample('send-template-request'),
       to: '+15550200077',
       biz_opaque_callback_data: 'inbox-msg-8842',
     };

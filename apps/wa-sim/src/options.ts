@@ -106,7 +106,7 @@ export type SimulatorOptions = {
   webhook?: Partial<WebhookSettings>;
   templateReview?: Partial<TemplateReview>;
   media?: Partial<MediaSettings>;
-  /** Seed `hello_world` and `order_shipped` (APPROVED, en_US). Default true. */
+  /** Seed `hello_world`, `order_shipped` and `order_ready` (APPROVED, en_US). Default true. */
   seedTemplates?: boolean;
   faults?: Partial<FaultConfig>;
   clock?: SimClock;

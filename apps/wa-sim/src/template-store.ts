@@ -241,7 +241,7 @@ export class TemplateStore {
     return [...this.templates.values()].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   }
 
-  /** Seeds the examples' `order_shipped` and Meta's `hello_world`, both APPROVED. */
+  /** Seeds the examples' `order_shipped`, Meta's `hello_world` and `order_ready` (text header), all APPROVED. */
   seed(): void {
     const now = this.clock.now();
     this.add({
@@ -295,6 +295,27 @@ export class TemplateStore {
         },
       ],
       createdAt: now + 1,
+      paced: false,
+    });
+    // Text header and body variables, no media: sendable from the inbox's template composer.
+    this.add({
+      id: newNumericId(),
+      name: 'order_ready',
+      language: 'en_US',
+      category: 'UTILITY',
+      status: 'APPROVED',
+      parameterFormat: 'POSITIONAL',
+      components: [
+        { type: 'HEADER', format: 'TEXT', text: 'Order {{1}}', example: { header_text: ['A-1042'] } },
+        {
+          type: 'BODY',
+          text: 'Hello {{1}}, your order {{2}} is ready for pickup at {{3}}.',
+          example: { body_text: [['Ana', 'A-1042', 'Main Street 5']] },
+        },
+        { type: 'FOOTER', text: 'Acme Store' },
+        { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Thanks!' }] },
+      ],
+      createdAt: now + 2,
       paced: false,
     });
   }

@@ -82,7 +82,22 @@ export const conversationListQuery = z.object({
    * Search: contact name (words and prefixes), phone number (at least 4 digits, from the start or the
    * end) and message words (whole words; the last word also as a prefix of at least 4 letters).
    */
-  q: z.string().trim().min(1).max(100).optional(),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      'Search (1–100 characters). A conversation matches when its contact name has every word of `q` or ' +
+        'one of its messages does (text, caption, button or list title). Words are compared without case ' +
+        'and accents (ä = a, ß = ss); words before the last must be whole words, the last word also ' +
+        'matches as the start of a word when it has at least 4 letters. A `q` of at least 4 digits (with ' +
+        'spaces, +, -, (, ), . or /) also matches a number that starts or ends with them; a leading 0 or ' +
+        '00 is understood. No substrings inside words, no fuzzy matching. Order, filters and the cursor ' +
+        'work as without `q`, but the search stops at fixed bounds per page: a page may hold fewer than ' +
+        '`limit` conversations (even none) and still have a `nextCursor`; pass it as `before` to go on.',
+    ),
   assignee: z.enum(['me', 'unassigned', 'all']).default('all'),
   channelId: id.optional(),
   /** Cursor: lastMessageAt|id of the last row of the previous page. */
@@ -134,10 +149,16 @@ export const messageDto = z.object({
 });
 export type MessageDto = z.infer<typeof messageDto>;
 export const messageListQuery = z.object({
-  before: isoDate.optional(),
+  /** The previous page's `nextCursor` ("time|sequence"), or an ISO time: only older messages. */
+  before: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-export const messageListResponse = z.object({ messages: z.array(messageDto), hasMore: z.boolean() });
+export const messageListResponse = z.object({
+  messages: z.array(messageDto),
+  hasMore: z.boolean(),
+  /** Pass as `before` to get the next (older) page; null on the last page. */
+  nextCursor: z.string().nullable(),
+});
 
 export const sendTextRequest = z.object({
   text: z
@@ -163,6 +184,29 @@ export const sendTemplateRequest = z.object({
       .optional(),
     /** A text header's single {{1}} value. */
     header: z.array(z.string().trim().min(1).max(60)).max(1).optional(),
+    headerMediaId: id
+      .optional()
+      .describe(
+        'For a template with an IMAGE, VIDEO or DOCUMENT header (`headerFormat`): an uploaded file ' +
+          '(`POST …/media`) of that kind, required then. It goes out as the header (a document with its ' +
+          "file name), is shown as the message's `media`, and, like any attachment, can be sent only once " +
+          '(`media_not_ready` for a file that is not stored or already sent).',
+      ),
+    buttons: z
+      .record(
+        z.string().regex(/^\d{1,2}$/, { message: 'A button index' }),
+        z
+          .string()
+          .trim()
+          .min(1, { message: 'Fill in this value' })
+          .max(2000, { message: 'At most 2000 characters' }),
+      )
+      .optional()
+      .describe(
+        'Values of the buttons that take one (`buttonParameters`), by button index ("1": "A-1042"): the ' +
+          "end of a URL button's address (its `{{1}}`, no spaces or line breaks) or the code a copy-code " +
+          'button copies (at most 15 characters). Every such button needs its value.',
+      ),
   }),
 });
 export type SendTemplateRequest = z.infer<typeof sendTemplateRequest>;
@@ -208,6 +252,30 @@ export const templateDto = z.object({
   /** Placeholders of the body, in order: ["1","2"] or ["first_name", …]. */
   bodyParameters: z.array(z.string()),
   headerParameters: z.array(z.string()),
+  headerFormat: z
+    .enum(['TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT', 'LOCATION'])
+    .nullable()
+    .describe(
+      'The header kind, null without a header (or one of a kind Parley does not know). A GIF header is ' +
+        'VIDEO (it is sent as an MP4 video). IMAGE, VIDEO and DOCUMENT headers need `headerMediaId` when ' +
+        'sending; LOCATION headers cannot be sent from Parley yet.',
+    ),
+  buttonParameters: z
+    .array(
+      z.object({
+        /** The button's 0-based position among the template's buttons (the key in `template.buttons`). */
+        index: z.number().int(),
+        type: z.enum(['url', 'copy_code']),
+        /** The button's label. */
+        text: z.string(),
+        /** Meta's example value (for a URL button: the part that replaces `{{1}}`). */
+        example: z.string().optional(),
+      }),
+    )
+    .describe(
+      'The buttons that take a value when sending, in order: a URL button whose address has `{{1}}` and ' +
+        'every copy-code button. Send the values as `template.buttons` (index → value).',
+    ),
   syncedAt: isoDate,
 });
 export type TemplateDto = z.infer<typeof templateDto>;

@@ -125,9 +125,15 @@ export class Keyring {
 
   /** Keyed hash (HMAC-SHA256) for lookups on encrypted values: a "blind index". */
   async blindIndex(db: DbOrTx, workspaceId: string, purpose: string, value: string): Promise<string> {
+    return (await this.blindIndexer(db, workspaceId, purpose))(value);
+  }
+
+  /** `blindIndex` for many values of one purpose: loads the key once, then hashes synchronously. */
+  async blindIndexer(db: DbOrTx, workspaceId: string, purpose: string): Promise<(value: string) => string> {
     const keys = await this.keysOf(db, workspaceId);
-    const oldest = keys[keys.length - 1]!;
-    return crypto.createHmac('sha256', oldest.indexKey).update(`${purpose}\0${value}`).digest('base64url');
+    const { indexKey } = keys[keys.length - 1]!;
+    return (value) =>
+      crypto.createHmac('sha256', indexKey).update(`${purpose}\0${value}`).digest('base64url');
   }
 
   /** Encrypts instance-level secrets that belong to no workspace (e.g. a person's TOTP secret). */

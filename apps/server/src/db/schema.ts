@@ -373,7 +373,10 @@ export const conversations = pgTable(
   },
   (t) => [
     uniqueIndex('conversations_channel_contact_key').on(t.channelId, t.contactId),
-    index('conversations_list_idx').on(t.workspaceId, t.status, t.lastMessageAt),
+    index('conversations_list_idx').on(t.workspaceId, t.status, t.lastMessageAt.desc(), t.id.desc()),
+    // The list without a status filter (and search), newest activity first.
+    index('conversations_recent_idx').on(t.workspaceId, t.lastMessageAt.desc(), t.id.desc()),
+    index('conversations_contact_idx').on(t.contactId),
   ],
 );
 

@@ -16,6 +16,16 @@ export class RetryLaterError extends Error {
   }
 }
 
+/** A failure (it counts as an attempt) that must not be retried sooner than `minDelayMs`. */
+export class RetryAfterError extends Error {
+  constructor(
+    readonly minDelayMs: number,
+    message = 'retry after a delay',
+  ) {
+    super(message);
+  }
+}
+
 export type JobDefinition<S extends z.ZodType = z.ZodType> = {
   /** `domain.verb-noun`, e.g. `whatsapp.send-message`. */
   name: string;

@@ -2,6 +2,7 @@ import { and, isNotNull, lt, or } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
 import { channels, events, invites, sessions } from '../db/schema.js';
 import { pruneRateLimits } from '../modules/auth/rate-limit.js';
+import { deleteUnattachedUploads } from '../modules/media/index.js';
 import { syncTemplatesJob } from '../modules/templates/sync-templates.job.js';
 import { enqueueJob } from './queue.js';
 
@@ -9,7 +10,8 @@ const DAY = 86400_000;
 
 /**
  * Deletes what has no further use: delivered real-time events after a day, expired rate-limit windows,
- * sessions 30 days after they ended, invites 30 days after they expired. Idempotent; safe on every node.
+ * sessions 30 days after they ended, invites 30 days after they expired, uploads never attached to a
+ * message after 24 hours (row and file). Idempotent; safe on every node.
  */
 export async function runHousekeeping(ctx: AppContext, now = new Date()): Promise<void> {
   const started = performance.now();
@@ -26,6 +28,7 @@ export async function runHousekeeping(ctx: AppContext, now = new Date()): Promis
       ),
     );
   await ctx.db.delete(invites).where(lt(invites.expiresAt, monthAgo));
+  await deleteUnattachedUploads(ctx, now);
   // Templates: one sync per channel per 6-hour slot, whichever node gets there first.
   const slot = Math.floor(now.getTime() / (6 * 3600_000));
   for (const ch of await ctx.db

@@ -1,3 +1,5 @@
+import { downloadMediaJob } from '../modules/media/download-media.job.js';
+import { backfillSearchTokensJob } from '../modules/search/backfill-tokens.job.js';
 import { syncTemplatesJob } from '../modules/templates/sync-templates.job.js';
 import { markReadJob } from '../modules/whatsapp/mark-read.job.js';
 import { processWebhookJob } from '../modules/whatsapp/process-webhook.job.js';
@@ -10,4 +12,6 @@ export const allJobs: JobDefinition[] = [
   sendMessageJob as JobDefinition,
   syncTemplatesJob as JobDefinition,
   markReadJob as JobDefinition,
+  downloadMediaJob as JobDefinition,
+  backfillSearchTokensJob as JobDefinition,
 ];

@@ -3,7 +3,13 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
 import { rowsOf } from '../db/client.js';
 import { jobs } from '../db/schema.js';
-import { backoffMs, type JobDefinition, PermanentJobError, RetryLaterError } from './define-job.js';
+import {
+  backoffMs,
+  type JobDefinition,
+  PermanentJobError,
+  RetryAfterError,
+  RetryLaterError,
+} from './define-job.js';
 
 type JobRow = typeof jobs.$inferSelect;
 
@@ -144,15 +150,16 @@ export class JobRunner {
           lastError: message,
         });
         this.ctx.metrics.jobsRun.inc({ job: row.name, outcome: 'deferred' });
+        // Sooner than the next poll: come back for it on time.
+        if (err.delayMs < (this.opts.pollMs ?? 1000)) setTimeout(() => this.poke(), err.delayMs + 5).unref();
       } else if (err instanceof PermanentJobError || row.attempts >= row.maxAttempts) {
         await this.finish(row, { status: 'dead', finishedAt: new Date(), lastError: message });
         this.ctx.metrics.jobsRun.inc({ job: row.name, outcome: 'dead' });
         this.ctx.log.warn({ job: row.name, jobId: row.id, err: message }, 'job moved to dead-letter');
       } else {
-        const delay = backoffMs(
-          row.attempts,
-          def.retry?.baseDelayMs ?? 1000,
-          def.retry?.maxDelayMs ?? 300_000,
+        const delay = Math.max(
+          backoffMs(row.attempts, def.retry?.baseDelayMs ?? 1000, def.retry?.maxDelayMs ?? 300_000),
+          err instanceof RetryAfterError ? err.minDelayMs : 0,
         );
         await this.finish(row, { status: 'queued', runAt: new Date(Date.now() + delay), lastError: message });
         this.ctx.metrics.jobsRun.inc({ job: row.name, outcome: 'retry' });

@@ -1,4 +1,4 @@
-import { gt, sql } from 'drizzle-orm';
+import { gt, inArray, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger } from 'fastify';
 import { type Database, type DbOrTx, rowsOf } from '../db/client.js';
 import { events } from '../db/schema.js';
@@ -27,13 +27,25 @@ export async function recordEvent(
 }
 
 const CHANNEL = 'parley_events';
+/** How long a missing outbox id is waited for (its transaction may still commit) before it is given up. */
+const GAP_WAIT_MS = 10_000;
+/** Gaps wider than this are not tracked one by one (e.g. a sequence jump); they are skipped. */
+const MAX_TRACKED_GAP = 1000;
 
 /**
  * Fans committed outbox events out to sinks (the Socket.IO gateway). With a PostgreSQL server every
  * node LISTENs; a flush NOTIFYs the others, and a slow poll covers a missed notification.
+ *
+ * Outbox ids are taken when a row is inserted, but transactions commit in any order: id 11 may be
+ * visible before id 10. Ids skipped over that way are remembered as gaps and looked for again until
+ * they appear (then delivered, late but not lost) or until GAP_WAIT_MS has passed (a rolled-back
+ * transaction leaves a hole for ever). Every event is delivered once per node.
  */
 export class EventBus {
   private lastId = 0;
+  /** Missing ids below lastId → when the gap was first seen. */
+  private readonly gaps = new Map<number, number>();
+  private gapTimer: NodeJS.Timeout | null = null;
   private pumping: Promise<void> | null = null;
   private again = false;
   private readonly sinks: EventSink[] = [];
@@ -80,6 +92,7 @@ export class EventBus {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.gapTimer) clearTimeout(this.gapTimer);
     if (this.listenClient) {
       await this.listenClient.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
       this.listenClient.release();
@@ -112,38 +125,68 @@ export class EventBus {
     return this.pumping;
   }
 
-  private async pump(): Promise<void> {
-    for (;;) {
-      let rows: (typeof events.$inferSelect)[];
+  private deliver(r: typeof events.$inferSelect): void {
+    const e: CommittedEvent = {
+      id: r.id,
+      type: r.type,
+      workspaceId: r.workspaceId,
+      rooms: r.rooms,
+      payload: r.payload as Record<string, unknown>,
+    };
+    for (const sink of this.sinks) {
       try {
-        rows = await this.database.db
+        sink(e);
+      } catch (err) {
+        this.log.error({ err, type: e.type }, 'event sink failed');
+      }
+    }
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      if (this.gaps.size > 0) {
+        const late = await this.database.db
+          .select()
+          .from(events)
+          .where(inArray(events.id, [...this.gaps.keys()]))
+          .orderBy(events.id);
+        for (const r of late) {
+          this.gaps.delete(r.id);
+          this.deliver(r);
+        }
+        const now = Date.now();
+        for (const [id, since] of this.gaps) if (now - since > GAP_WAIT_MS) this.gaps.delete(id);
+      }
+      for (;;) {
+        const rows = await this.database.db
           .select()
           .from(events)
           .where(gt(events.id, this.lastId))
           .orderBy(events.id)
           .limit(500);
-      } catch (err) {
-        this.log.warn({ err }, 'event pump failed');
-        return;
-      }
-      if (rows.length === 0) return;
-      for (const r of rows) {
-        this.lastId = r.id;
-        const e: CommittedEvent = {
-          id: r.id,
-          type: r.type,
-          workspaceId: r.workspaceId,
-          rooms: r.rooms,
-          payload: r.payload as Record<string, unknown>,
-        };
-        for (const sink of this.sinks) {
-          try {
-            sink(e);
-          } catch (err) {
-            this.log.error({ err, type: e.type }, 'event sink failed');
+        if (rows.length === 0) break;
+        const now = Date.now();
+        for (const r of rows) {
+          if (r.id - this.lastId - 1 <= MAX_TRACKED_GAP) {
+            for (let missing = this.lastId + 1; missing < r.id; missing++) this.gaps.set(missing, now);
           }
+          this.lastId = r.id;
+          this.deliver(r);
         }
       }
+    } catch (err) {
+      this.log.warn({ err }, 'event pump failed');
     }
+    this.scheduleGapCheck();
+  }
+
+  /** While gaps are open, look for them again shortly (a notification may not come). */
+  private scheduleGapCheck(): void {
+    if (this.gaps.size === 0 || this.gapTimer || this.stopped) return;
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = null;
+      void this.flushLocal();
+    }, 100);
+    this.gapTimer.unref();
   }
 }

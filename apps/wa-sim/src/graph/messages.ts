@@ -71,6 +71,11 @@ function send(core: SimCore, phoneNumberId: string, parsed: Extract<ParsedSend, 
     const checked = checkTemplateSend(core.templates, parsed.body.template as Record<string, unknown>);
     rendered = checked.rendered;
     category = checked.template.category.toLowerCase();
+    // A header file by id is checked after the 200 like any media message (131053 when unknown).
+    const headerMedia = rendered.header?.media;
+    const kind = rendered.header?.format === 'GIF' ? 'video' : rendered.header?.format.toLowerCase();
+    if (typeof headerMedia?.id === 'string' && (kind === 'image' || kind === 'video' || kind === 'document'))
+      parsed.media = { kind, id: headerMedia.id };
   }
   const customer = resolveCustomer(core, parsed);
   const windowOpen = isWindowOpen(customer, now);

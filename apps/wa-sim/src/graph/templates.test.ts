@@ -1,12 +1,15 @@
 import { loadFixture } from '@parley/whatsapp';
 import { afterEach, describe, expect, it } from 'vitest';
+import { samplePng } from '../media-samples.js';
 import type { StartSimulatorOptions } from '../server.js';
 import {
   call,
   type Harness,
+  PNID,
   send,
   shapeOf,
   startHarness,
+  TOKEN,
   WABA,
   type Wire,
   waitFor,
@@ -268,13 +271,42 @@ describe('template sends', () => {
     type: 'body',
     parameters: Array.from({ length: n }, (_, i) => ({ type: 'text', text: `v${i}` })),
   });
+  const urlButton = {
+    type: 'button',
+    sub_type: 'url',
+    index: '1',
+    parameters: [{ type: 'text', text: 'A-1' }],
+  };
 
   it.each([
     ['unknown template', { name: 'nope', language: { code: 'en_US' } }, 132001],
     ['wrong language', { name: 'hello_world', language: { code: 'de' } }, 132001],
-    ['too few body parameters', orderShipped([header, body(1)]), 132000],
-    ['too many body parameters', orderShipped([header, body(3)]), 132000],
-    ['missing header media', orderShipped([body(2)]), 132012],
+    ['too few body parameters', orderShipped([header, body(1), urlButton]), 132000],
+    ['too many body parameters', orderShipped([header, body(3), urlButton]), 132000],
+    ['missing header media', orderShipped([body(2), urlButton]), 132012],
+    ['no value for the URL button', orderShipped([header, body(2)]), 132000],
+    [
+      'URL button without its text parameter',
+      orderShipped([header, body(2), { ...urlButton, parameters: [] }]),
+      132000,
+    ],
+    [
+      'header image without id or link',
+      orderShipped([{ type: 'header', parameters: [{ type: 'image', image: {} }] }, body(2), urlButton]),
+      131008,
+    ],
+    [
+      'header image with id and link',
+      orderShipped([
+        {
+          type: 'header',
+          parameters: [{ type: 'image', image: { id: '1', link: 'https://x.example/a.png' } }],
+        },
+        body(2),
+        urlButton,
+      ]),
+      100,
+    ],
     [
       'video where the header is an image',
       orderShipped([
@@ -325,6 +357,72 @@ describe('template sends', () => {
     const answer = await sendTemplate(template);
     expect(answer.status).toBe(400);
     expect(answer.body.error.code).toBe(code);
+  });
+
+  it('a header image by uploaded id is delivered; an unknown or wrong-kind id fails with 131053', async () => {
+    await start();
+    const upload = async (bytes: Buffer, mime: string) => {
+      const form = new FormData();
+      form.append('messaging_product', 'whatsapp');
+      form.append('type', mime);
+      form.append('file', new Blob([bytes], { type: mime }), 'upload.bin');
+      const response = await fetch(`${h!.sim.url}/v25.0/${PNID}/media`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}` },
+        body: form,
+      });
+      return ((await response.json()) as { id: string }).id;
+    };
+    const image = await upload(samplePng(4), 'image/png');
+    const pdf = await upload(Buffer.from('%PDF-1.4\n%%EOF\n'), 'application/pdf');
+    const withHeader = (media: Record<string, unknown>) =>
+      sendTemplate(
+        orderShipped([{ type: 'header', parameters: [{ type: 'image', image: media }] }, body(2), urlButton]),
+      );
+    const answers = [
+      await withHeader({ id: image }),
+      await withHeader({ id: '987654321' }),
+      await withHeader({ id: pdf }),
+    ];
+    for (const answer of answers) expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const statusOf = (id: string) =>
+      waitFor(() =>
+        h!.receiver
+          .statuses()
+          .find((s) => s.id === id && (s.status === 'delivered' || s.status === 'failed')),
+      );
+    const [ok, unknown, wrongKind] = await Promise.all(answers.map((a) => statusOf(a.body.messages[0].id)));
+    expect(ok.status).toBe('delivered');
+    for (const failed of [unknown, wrongKind]) {
+      expect(failed.status).toBe('failed');
+      expect(failed.errors[0].code).toBe(131053);
+    }
+  });
+
+  it('a copy-code button needs its coupon_code parameter', async () => {
+    await start({ templateReview: { delayMs: 0 } });
+    await create({
+      name: 'fall_coupon',
+      language: 'en_US',
+      category: 'MARKETING',
+      components: [
+        { type: 'BODY', text: 'Use the code below for {{1}} off.', example: { body_text: [['25%']] } },
+        { type: 'BUTTONS', buttons: [{ type: 'COPY_CODE', text: 'Copy offer code', example: '25OFF' }] },
+      ],
+    });
+    await waitFor(() => templateUpdates().find((v) => v.event === 'APPROVED'));
+    const coupon = (buttons: unknown[]) =>
+      sendTemplate({ name: 'fall_coupon', language: { code: 'en_US' }, components: [body(1), ...buttons] });
+    const button = (parameters: unknown[]) => ({
+      type: 'button',
+      sub_type: 'copy_code',
+      index: '0',
+      parameters,
+    });
+    expect((await coupon([])).body.error.code).toBe(132000);
+    expect((await coupon([button([{ type: 'text', text: '25OFF' }])])).body.error.code).toBe(132012);
+    const ok = await coupon([button([{ type: 'coupon_code', coupon_code: '25OFF' }])]);
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
   });
 
   it('a filled-in body over 1024 characters → 132005', async () => {

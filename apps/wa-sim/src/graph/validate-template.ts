@@ -1,6 +1,6 @@
-import { GraphError } from '../errors.js';
+import { GraphError, requiredMissing } from '../errors.js';
 import { type SimTemplate, type TemplateStore, variablesOf } from '../template-store.js';
-import { isObject, type Json } from './validate-send.js';
+import { isObject, type Json, validateLink } from './validate-send.js';
 
 export type RenderedTemplate = {
   header?: { format: string; text?: string; media?: Json };
@@ -128,6 +128,7 @@ export function checkTemplateSend(
           details: `Header parameter has type ${String(parameter.type)}, expected ${expected}.`,
         });
       }
+      if (expected !== 'location') checkHeaderMedia(expected, parameter[expected] as Json);
       rendered.header = { format, media: parameter[expected] as Json };
     }
   } else if (headerParams && headerParams.length > 0) {
@@ -145,6 +146,21 @@ export function checkTemplateSend(
   return { template: found, rendered };
 }
 
+/** A media header parameter needs `id` or `link` (not both); only a document takes a `filename`. */
+function checkHeaderMedia(kind: string, media: Json): void {
+  const path = `header.parameters[0].${kind}`;
+  for (const key of ['id', 'link', 'filename']) {
+    if (media[key] !== undefined && typeof media[key] !== 'string')
+      throw new GraphError({ code: 100, details: `Param ${path}.${key} must be a string.` });
+  }
+  if (media.id && media.link)
+    throw new GraphError({ code: 100, details: `Param ${path} must have either id or link, not both.` });
+  if (!media.id && !media.link) throw requiredMissing(`${path}.id`);
+  if (typeof media.link === 'string') validateLink(media.link, `${path}.link`);
+  if (media.filename !== undefined && kind !== 'document')
+    throw new GraphError({ code: 100, details: `Param filename is not supported for ${kind}.` });
+}
+
 const SUB_TYPES: Record<string, string> = {
   quick_reply: 'QUICK_REPLY',
   url: 'URL',
@@ -159,6 +175,7 @@ function renderButtons(template: SimTemplate, components: Json[]): RenderedTempl
     text: button.text ?? '',
     url: button.url,
   }));
+  const answered = new Set<number>();
   for (const component of components.filter((item) => String(item.type).toLowerCase() === 'button')) {
     const index = Number(component.index);
     const target = defined[index];
@@ -186,6 +203,25 @@ function renderButtons(template: SimTemplate, components: Json[]): RenderedTempl
       }
       view.url = target.url.replace(/\{\{\s*1\s*\}\}/, encodeURIComponent(parameter.text));
     }
+    if (subType === 'copy_code') {
+      if (!parameter)
+        throw new GraphError({ code: 132000, details: `Copy code button ${index} needs a parameter.` });
+      if (parameter.type !== 'coupon_code' || typeof parameter.coupon_code !== 'string') {
+        throw new GraphError({ code: 132012, details: `Button ${index} needs a coupon_code parameter.` });
+      }
+    }
+    answered.add(index);
   }
+  // A URL button with a variable and a copy-code button always take their value at send time.
+  defined.forEach((button, index) => {
+    const type = button.type.toUpperCase();
+    const needsValue = (type === 'URL' && button.url?.includes('{{')) || type === 'COPY_CODE';
+    if (needsValue && !answered.has(index)) {
+      throw new GraphError({
+        code: 132000,
+        details: `Button ${index} (${type}) needs a parameter: number of parameters does not match the expected number of params.`,
+      });
+    }
+  });
   return buttons;
 }

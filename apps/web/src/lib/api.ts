@@ -104,3 +104,65 @@ export const apiDelete = <T = void>(path: string) => api<T>('DELETE', path);
 export function workspacePath(workspaceId: string, rest = ''): string {
   return `/api/v1/workspaces/${encodeURIComponent(workspaceId)}${rest}`;
 }
+
+export type UploadProgress = { loaded: number; total: number };
+
+/**
+ * Uploads a form (multipart) with progress, through XMLHttpRequest (fetch has no upload progress).
+ * Resolves with the parsed JSON of a 2xx answer; throws ApiError like `api` (code `network_error` when
+ * the server could not be reached), or a DOMException `AbortError` when `signal` aborted it.
+ */
+export function apiUpload<T>(
+  path: string,
+  form: FormData,
+  opts: { onProgress?: (progress: UploadProgress) => void; signal?: AbortSignal } = {},
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    const abort = () => xhr.abort();
+    const done = () => opts.signal?.removeEventListener('abort', abort);
+    if (opts.signal?.aborted) {
+      reject(new DOMException('The upload was cancelled.', 'AbortError'));
+      return;
+    }
+    opts.signal?.addEventListener('abort', abort);
+    xhr.open('POST', path);
+    xhr.withCredentials = true;
+    xhr.setRequestHeader('Accept', 'application/json');
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable) opts.onProgress?.({ loaded: event.loaded, total: event.total });
+    };
+    xhr.onload = () => {
+      done();
+      let data: unknown;
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : undefined;
+      } catch {
+        data = undefined;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(data as T);
+        return;
+      }
+      const envelope = (data as Partial<ErrorBody> | undefined)?.error;
+      reject(
+        new ApiError({
+          code: envelope?.code ?? (xhr.status >= 500 ? 'internal' : `http_${xhr.status}`),
+          status: xhr.status,
+          message: envelope?.message ?? (xhr.statusText || 'Request failed'),
+          requestId: envelope?.requestId ?? xhr.getResponseHeader('x-request-id'),
+          details: envelope?.details,
+        }),
+      );
+    };
+    xhr.onerror = () => {
+      done();
+      reject(new ApiError({ code: 'network_error', status: 0, message: 'The server could not be reached.' }));
+    };
+    xhr.onabort = () => {
+      done();
+      reject(new DOMException('The upload was cancelled.', 'AbortError'));
+    };
+    xhr.send(form);
+  });
+}

@@ -2,6 +2,7 @@ import type { ConversationDto, MessageDto } from '@parley/contracts';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
 import type { contacts, conversations, messages } from '../../db/schema.js';
+import { type MediaRow, mediaByIds, toMediaDto } from '../media/index.js';
 import { isRetryable } from './retry-policy.js';
 
 type MessageRow = typeof messages.$inferSelect;
@@ -11,9 +12,21 @@ type ContactRow = typeof contacts.$inferSelect;
 const dec = (ctx: AppContext, db: DbOrTx, ws: string, v: string | null, context: string) =>
   v ? ctx.keyring.decrypt(db, ws, v, context) : Promise.resolve(null);
 
-/** Decrypts and copies the fields an agent sees. */
-export async function toMessageDto(ctx: AppContext, db: DbOrTx, m: MessageRow): Promise<MessageDto> {
+/**
+ * Decrypts and copies the fields an agent sees. `file` is the message's media row when the caller
+ * loaded it already (listMessages loads a page's in one query); otherwise it is looked up here.
+ */
+export async function toMessageDto(
+  ctx: AppContext,
+  db: DbOrTx,
+  m: MessageRow,
+  file?: MediaRow | null,
+): Promise<MessageDto> {
   const content = await dec(ctx, db, m.workspaceId, m.content, 'messages.content');
+  const attachment =
+    file !== undefined || !m.mediaId
+      ? (file ?? null)
+      : ((await mediaByIds(db, m.workspaceId, [m.mediaId])).get(m.mediaId) ?? null);
   return {
     id: m.id,
     conversationId: m.conversationId,
@@ -27,7 +40,7 @@ export async function toMessageDto(ctx: AppContext, db: DbOrTx, m: MessageRow): 
     errorCode: m.errorCode,
     errorTitle: m.errorTitle,
     retryable: isRetryable(m, true),
-    media: null,
+    media: attachment ? await toMediaDto(ctx, db, attachment) : null,
     senderUserId: m.senderUserId,
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),

@@ -5,14 +5,23 @@ import type {
   SendTemplateRequest,
   SendTextRequest,
 } from '@parley/contracts';
-import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { contacts, conversations, media, messages, workspaces } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { recordEvent } from '../../realtime/event-bus.js';
+import { mediaByIds } from '../media/index.js';
+import { messageSearchTokens, searchConversations } from '../search/index.js';
 import { renderTemplateText } from '../templates/placeholders.js';
+import {
+  buttonIssues,
+  headerMediaKindOf,
+  type Issue,
+  templateComponents,
+  withArticle,
+} from '../templates/send-components.js';
 import { bodyTextOf, getTemplate, toTemplateDto } from '../templates/service.js';
 import { previewOf } from '../whatsapp/ingest-message.js';
 import { markReadJob } from '../whatsapp/mark-read.job.js';
@@ -25,11 +34,17 @@ type ListQuery = {
   status?: 'open' | 'pending' | 'snoozed' | 'resolved';
   assignee: 'me' | 'unassigned' | 'all';
   channelId?: string;
+  /** Search (see modules/search): only conversations whose contact or messages match. */
+  q?: string;
   before?: string;
   limit: number;
 };
 
-/** Conversations of a workspace, newest activity first, keyset-paginated (`before` = "iso|id"). */
+/**
+ * Conversations of a workspace, newest activity first, keyset-paginated (`before` = "iso|id").
+ * With `q`, only matching conversations (same order, filters and cursor; see searchConversations).
+ * A search page may then hold fewer than `limit` conversations and still have a `nextCursor`.
+ */
 export async function listConversations(ctx: AppContext, member: Member, q: ListQuery) {
   const conditions = [eq(conversations.workspaceId, member.workspaceId)];
   if (q.status) conditions.push(eq(conversations.status, q.status));
@@ -50,6 +65,14 @@ export async function listConversations(ctx: AppContext, member: Member, q: List
       )!,
     );
   }
+  // A search page that stopped at one of the search's bounds continues after `resume`.
+  let resume: { lastMessageAt: Date; id: string } | null = null;
+  if (q.q !== undefined) {
+    const found = await searchConversations(ctx, member.workspaceId, q.q, and(...conditions), q.limit + 1);
+    if (found.ids.length === 0 && !found.resumeAfter) return { conversations: [], nextCursor: null };
+    resume = found.resumeAfter;
+    conditions.push(inArray(conversations.id, found.ids));
+  }
   const rows = await ctx.db
     .select({ c: conversations, contact: contacts })
     .from(conversations)
@@ -59,9 +82,10 @@ export async function listConversations(ctx: AppContext, member: Member, q: List
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
+  const next = rows.length > q.limit && last ? last.c : resume;
   return {
     conversations: await Promise.all(page.map((r) => toConversationDto(ctx, ctx.db, r.c, r.contact))),
-    nextCursor: rows.length > q.limit && last ? `${last.c.lastMessageAt.toISOString()}|${last.c.id}` : null,
+    nextCursor: next ? `${next.lastMessageAt.toISOString()}|${next.id}` : null,
   };
 }
 
@@ -75,7 +99,7 @@ export async function getConversation(ctx: AppContext, workspaceId: string, conv
   return row;
 }
 
-/** A page of messages, newest first (`before` an ISO time); the client shows them oldest first. */
+/** A page of messages, newest first (`before` = the previous page's `nextCursor`); the client shows them oldest first. */
 export async function listMessages(
   ctx: AppContext,
   member: Member,
@@ -87,16 +111,42 @@ export async function listMessages(
     eq(messages.conversationId, conversationId),
     eq(messages.workspaceId, member.workspaceId),
   ];
-  if (q.before) conditions.push(lt(messages.createdAt, new Date(q.before)));
+  if (q.before) {
+    // "iso|seq" (nextCursor), or an ISO time alone: everything older than that instant.
+    const [iso, seq] = q.before.split('|');
+    const at = new Date(iso ?? '');
+    if (Number.isNaN(at.getTime()) || (seq !== undefined && !/^\d{1,18}$/.test(seq)))
+      throw new AppError('validation_failed', {
+        issues: [{ path: 'querystring.before', message: 'Invalid cursor' }],
+      });
+    conditions.push(
+      seq === undefined
+        ? lt(messages.createdAt, at)
+        : or(lt(messages.createdAt, at), and(eq(messages.createdAt, at), lt(messages.seq, Number(seq))))!,
+    );
+  }
   const rows = await ctx.db
     .select()
     .from(messages)
     .where(and(...conditions))
     .orderBy(desc(messages.createdAt), desc(messages.seq))
     .limit(q.limit + 1);
+  const page = rows.slice(0, q.limit);
+  // One query for the page's attachments instead of one per message.
+  const files = await mediaByIds(
+    ctx.db,
+    member.workspaceId,
+    page.flatMap((m) => (m.mediaId ? [m.mediaId] : [])),
+  );
   return {
-    messages: await Promise.all(rows.slice(0, q.limit).map((m) => toMessageDto(ctx, ctx.db, m))),
+    messages: await Promise.all(
+      page.map((m) => toMessageDto(ctx, ctx.db, m, m.mediaId ? (files.get(m.mediaId) ?? null) : null)),
+    ),
     hasMore: rows.length > q.limit,
+    nextCursor:
+      rows.length > q.limit && page.length > 0
+        ? `${page[page.length - 1]!.createdAt.toISOString()}|${page[page.length - 1]!.seq}`
+        : null,
   };
 }
 
@@ -133,6 +183,8 @@ export async function sendMessage(
           ? await prepareReaction(ctx, conversationId, input)
           : await prepareText(ctx, conversationId, input);
   const ws = member.workspaceId;
+  // Millisecond precision like every list position (cursors carry JavaScript dates).
+  const now = new Date();
   const row = await ctx.db.transaction(async (tx) => {
     const [m] = await tx
       .insert(messages)
@@ -140,9 +192,11 @@ export async function sendMessage(
         workspaceId: ws,
         conversationId,
         channelId: c.channelId,
+        createdAt: now,
         direction: 'outbound',
         type: outbound.type,
         text: outbound.text ? await ctx.keyring.encrypt(tx, ws, outbound.text, 'messages.text') : null,
+        searchTokens: await messageSearchTokens(ctx.keyring, tx, ws, outbound.text),
         content: await ctx.keyring.encrypt(tx, ws, JSON.stringify(outbound.content), 'messages.content'),
         replyToProviderId: outbound.replyToProviderId,
         mediaId: outbound.mediaId ?? null,
@@ -156,7 +210,7 @@ export async function sendMessage(
       await tx
         .update(conversations)
         .set({
-          lastMessageAt: sql`greatest(${conversations.lastMessageAt}, now())`,
+          lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${now.toISOString()}::timestamptz)`,
           lastMessagePreview: await ctx.keyring.encrypt(
             tx,
             ws,
@@ -317,6 +371,12 @@ export async function retryMessage(
   return toMessageDto(ctx, ctx.db, row);
 }
 
+/**
+ * Checks a template send against the synced template and builds its components. All value issues come
+ * at once (validation_failed): body and header values, `headerMediaId` (a file of the header's kind for
+ * an IMAGE, VIDEO or DOCUMENT header), button values (`body.template.buttons.<index>`). media_not_ready
+ * for a header file that is not a stored upload; the file becomes the message's `mediaId`.
+ */
 async function prepareTemplate(
   ctx: AppContext,
   member: Member,
@@ -330,35 +390,62 @@ async function prepareTemplate(
     throw issue('body.template.templateId', 'This template belongs to another number');
   if (t.status !== 'APPROVED') throw issue('body.template.templateId', 'Only approved templates can be sent');
   const dto = toTemplateDto(t);
+  if (dto.headerFormat === 'LOCATION')
+    throw issue(
+      'body.template.templateId',
+      'Templates with a location header cannot be sent from Parley yet',
+    );
+  const issues: Issue[] = [];
   const body = input.template.body ?? (dto.parameterFormat === 'NAMED' ? {} : []);
   const given = Array.isArray(body)
     ? body.length
     : dto.bodyParameters.filter((p) => (body as Record<string, string>)[p]).length;
   if (given !== dto.bodyParameters.length) {
-    throw issue(
-      'body.template.body',
-      `This template needs ${dto.bodyParameters.length} value(s): ${dto.bodyParameters.join(', ') || 'none'}`,
-    );
-  }
-  const header = input.template.header ?? [];
-  if (header.length !== dto.headerParameters.length)
-    throw issue('body.template.header', `This template needs ${dto.headerParameters.length} header value(s)`);
-  const named = dto.parameterFormat === 'NAMED' && !Array.isArray(body);
-  const components: Record<string, unknown>[] = [];
-  if (header.length > 0)
-    components.push({ type: 'header', parameters: header.map((text) => ({ type: 'text', text })) });
-  if (dto.bodyParameters.length > 0) {
-    components.push({
-      type: 'body',
-      parameters: named
-        ? dto.bodyParameters.map((name) => ({
-            type: 'text',
-            parameter_name: name,
-            text: (body as Record<string, string>)[name],
-          }))
-        : (body as string[]).map((text) => ({ type: 'text', text })),
+    issues.push({
+      path: 'body.template.body',
+      message: `This template needs ${dto.bodyParameters.length} value(s): ${dto.bodyParameters.join(', ') || 'none'}`,
     });
   }
+  if ((input.template.header ?? []).length !== dto.headerParameters.length) {
+    issues.push({
+      path: 'body.template.header',
+      message: `This template needs ${dto.headerParameters.length} header value(s)`,
+    });
+  }
+  const kind = headerMediaKindOf(dto.headerFormat);
+  const mediaId = input.template.headerMediaId;
+  const mediaPath = 'body.template.headerMediaId';
+  const [file] =
+    kind && mediaId
+      ? await ctx.db
+          .select()
+          .from(media)
+          .where(and(eq(media.id, mediaId), eq(media.workspaceId, member.workspaceId)))
+      : [];
+  if (kind && !mediaId)
+    issues.push({ path: mediaPath, message: `This template needs ${withArticle(kind)} for its header` });
+  else if (!kind && mediaId)
+    issues.push({ path: mediaPath, message: 'This template has no image, video or document header' });
+  else if (kind && !file) issues.push({ path: mediaPath, message: 'Unknown file' });
+  else if (kind && file && file.kind !== kind) {
+    issues.push({
+      path: mediaPath,
+      message: `The header needs ${withArticle(kind)}; this file is ${withArticle(file.kind)}`,
+    });
+  }
+  issues.push(...buttonIssues(dto, input.template.buttons ?? {}));
+  if (issues.length > 0) throw new AppError('validation_failed', { issues });
+  if (file && (file.direction !== 'outbound' || file.status !== 'stored'))
+    throw new AppError('media_not_ready');
+  const filename =
+    file?.kind === 'document' && file.filename
+      ? await ctx.keyring.decrypt(ctx.db, member.workspaceId, file.filename, 'media.filename')
+      : undefined;
+  const components = templateComponents(
+    dto,
+    input.template,
+    kind && file ? { kind, ...(filename ? { filename } : {}) } : null,
+  );
   return {
     type: 'template',
     text: renderTemplateText(bodyTextOf(t) ?? t.name, body),
@@ -370,6 +457,7 @@ async function prepareTemplate(
       },
     },
     replyToProviderId: null,
+    ...(file ? { mediaId: file.id } : {}),
   };
 }
 

@@ -1,19 +1,12 @@
-import type { AppContext } from '../../context.js';
-import type { media } from '../../db/schema.js';
-import type { ChannelRow } from '../channels/service.js';
-import type { GraphCredentials } from '../whatsapp/graph-client.js';
-
-type MediaRow = typeof media.$inferSelect;
-
 /**
- * The Graph API media id of a stored outbound file for the channel's number: uploads it once
- * (`POST /{PNID}/media`) and reuses the id while Meta keeps it (30 days).
+ * Attachments: the encrypted file store, the inbound download job, upload and download routes, the
+ * Graph API upload for sending, and the clean-up of unsent uploads.
  */
-export async function ensureGraphMediaId(
-  _ctx: AppContext,
-  _ch: ChannelRow,
-  _creds: GraphCredentials,
-  _file: MediaRow,
-): Promise<string> {
-  throw new Error('media upload to the Graph API is being built');
-}
+export { deleteUnattachedUploads } from './cleanup.js';
+export { downloadMediaJob } from './download-media.job.js';
+export { ensureGraphMediaId } from './graph-upload.js';
+export { attachInboundMedia } from './inbound.js';
+export { type MediaRow, mediaUrl, toMediaDto } from './presenter.js';
+export { mediaByIds } from './repo.js';
+export { mediaRoutes } from './routes.js';
+export { MediaStorage } from './storage.js';

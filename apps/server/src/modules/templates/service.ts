@@ -1,3 +1,4 @@
+import type { TemplateDto } from '@parley/contracts';
 import { templatesListResponseSchema } from '@parley/whatsapp';
 import { and, asc, eq, lt } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
@@ -9,15 +10,58 @@ import { graphRequest } from '../whatsapp/graph-client.js';
 import { placeholdersOf } from './placeholders.js';
 
 type TemplateRow = typeof templates.$inferSelect;
-type Component = { type?: string; format?: string; text?: string };
+type Component = {
+  type?: string;
+  format?: string;
+  text?: string;
+  buttons?: { type?: string; text?: string; url?: string; example?: unknown }[];
+};
 
 export function bodyTextOf(t: TemplateRow): string | undefined {
   return (t.components as Component[]).find((c) => c.type === 'BODY')?.text;
 }
 
-export function toTemplateDto(t: TemplateRow) {
+const HEADER_FORMATS = ['TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT', 'LOCATION'] as const;
+type HeaderFormat = (typeof HEADER_FORMATS)[number];
+
+/** The header's format (a GIF header is sent as an MP4 video: VIDEO); null without one or for an unknown format. */
+function headerFormatOf(header: Component | undefined): HeaderFormat | null {
+  if (!header) return null;
+  const format = String(header.format ?? 'TEXT').toUpperCase();
+  if (format === 'GIF') return 'VIDEO';
+  return (HEADER_FORMATS as readonly string[]).includes(format) ? (format as HeaderFormat) : null;
+}
+
+/** The first example string (Meta keeps a URL button's as a one-element array, a copy code's as a string). */
+function firstExample(example: unknown): string | undefined {
+  const value = Array.isArray(example) ? example[0] : example;
+  return typeof value === 'string' && value ? value : undefined;
+}
+
+/**
+ * The buttons that take a value when sending: URL buttons with `{{1}}` in their address (the example is
+ * the part that replaces it, also when Meta keeps the whole example URL) and copy-code buttons. Pure.
+ */
+export function buttonParametersOf(components: Component[]): TemplateDto['buttonParameters'] {
+  const buttons = components.find((c) => c.type?.toUpperCase() === 'BUTTONS')?.buttons ?? [];
+  return buttons.flatMap((b, index): TemplateDto['buttonParameters'] => {
+    const type = String(b.type ?? '').toUpperCase();
+    const example = firstExample(b.example);
+    if (type === 'URL' && b.url && /\{\{\s*1\s*\}\}/.test(b.url)) {
+      const prefix = b.url.split(/\{\{\s*1\s*\}\}/)[0] ?? '';
+      const suffix = example && prefix && example.startsWith(prefix) ? example.slice(prefix.length) : example;
+      return [{ index, type: 'url', text: b.text ?? '', ...(suffix ? { example: suffix } : {}) }];
+    }
+    if (type === 'COPY_CODE')
+      return [{ index, type: 'copy_code', text: b.text ?? '', ...(example ? { example } : {}) }];
+    return [];
+  });
+}
+
+export function toTemplateDto(t: TemplateRow): TemplateDto {
   const components = t.components as Component[];
-  const header = components.find((c) => c.type === 'HEADER' && (c.format ?? 'TEXT') === 'TEXT');
+  const anyHeader = components.find((c) => c.type?.toUpperCase() === 'HEADER');
+  const header = anyHeader && (anyHeader.format ?? 'TEXT').toUpperCase() === 'TEXT' ? anyHeader : undefined;
   return {
     id: t.id,
     channelId: t.channelId,
@@ -29,6 +73,8 @@ export function toTemplateDto(t: TemplateRow) {
     components: components as Record<string, unknown>[],
     bodyParameters: placeholdersOf(bodyTextOf(t)),
     headerParameters: placeholdersOf(header?.text),
+    headerFormat: headerFormatOf(anyHeader),
+    buttonParameters: buttonParametersOf(components),
     syncedAt: t.syncedAt.toISOString(),
   };
 }

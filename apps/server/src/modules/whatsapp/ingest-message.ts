@@ -5,6 +5,8 @@ import type { Tx } from '../../db/client.js';
 import { contacts, conversations, messages } from '../../db/schema.js';
 import { recordEvent } from '../../realtime/event-bus.js';
 import type { ChannelRow } from '../channels/service.js';
+import { attachInboundMedia } from '../media/index.js';
+import { contactSearchTokens, messageSearchTokens } from '../search/index.js';
 
 /** A short, plain preview of a message for the conversation list. */
 export function previewOf(m: { type: string; text?: string | null }): string {
@@ -56,6 +58,7 @@ export async function ingestInboundMessage(
   const name = profile?.profile?.name?.slice(0, 200) ?? null;
   const waIdHash = await ctx.keyring.blindIndex(tx, ws, 'contacts.wa_id', from);
   const encName = name ? await ctx.keyring.encrypt(tx, ws, name, 'contacts.name') : null;
+  const nameTokens = await contactSearchTokens(ctx.keyring, tx, ws, name, from);
   const [contact] = await tx
     .insert(contacts)
     .values({
@@ -63,22 +66,24 @@ export async function ingestInboundMessage(
       waIdHash,
       waId: await ctx.keyring.encrypt(tx, ws, from, 'contacts.wa_id'),
       name: encName,
+      nameTokens,
     })
     .onConflictDoUpdate({
       target: [contacts.workspaceId, contacts.waIdHash],
-      set: encName ? { name: encName, updatedAt: new Date() } : { updatedAt: new Date() },
+      set: encName ? { name: encName, nameTokens, updatedAt: new Date() } : { updatedAt: new Date() },
     })
     .returning({ id: contacts.id });
+  // Millisecond precision (the webhook's own is seconds): list cursors carry JavaScript dates.
+  const at = new Date(Number(m.timestamp) * 1000 || Date.now());
   const [conversation] = await tx
     .insert(conversations)
-    .values({ workspaceId: ws, channelId: ch.id, contactId: contact!.id })
+    .values({ workspaceId: ws, channelId: ch.id, contactId: contact!.id, lastMessageAt: at })
     .onConflictDoUpdate({
       target: [conversations.channelId, conversations.contactId],
       set: { updatedAt: new Date() },
     })
     .returning({ id: conversations.id });
 
-  const at = new Date(Number(m.timestamp) * 1000 || Date.now());
   const text = textOf(m);
   const {
     id: _id,
@@ -96,6 +101,7 @@ export async function ingestInboundMessage(
       direction: 'inbound',
       type,
       text: text ? await ctx.keyring.encrypt(tx, ws, text, 'messages.text') : null,
+      searchTokens: await messageSearchTokens(ctx.keyring, tx, ws, text),
       content: await ctx.keyring.encrypt(tx, ws, JSON.stringify(rest), 'messages.content'),
       providerMessageId: m.id,
       replyToProviderId: m.context?.id ?? null,
@@ -105,6 +111,7 @@ export async function ingestInboundMessage(
     .onConflictDoNothing({ target: [messages.channelId, messages.providerMessageId] })
     .returning({ id: messages.id });
   if (inserted.length === 0) return false;
+  await attachInboundMedia(ctx, tx, ws, inserted[0]!.id, m);
 
   const preview = await ctx.keyring.encrypt(tx, ws, previewOf({ type, text }), 'conversations.preview');
   // Reactions, system notices and "opened the chat" are not messages from the customer: they neither

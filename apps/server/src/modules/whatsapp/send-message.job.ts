@@ -1,11 +1,12 @@
 import { sendMessageResponseSchema } from '@parley/whatsapp';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import { channels, contacts, conversations, media, messageStatusEvents, messages } from '../../db/schema.js';
-import { defineJob, PermanentJobError, RetryLaterError } from '../../jobs/define-job.js';
+import { defineJob, RetryAfterError, RetryLaterError } from '../../jobs/define-job.js';
 import { recordEvent } from '../../realtime/event-bus.js';
 import { channelCredentials } from '../channels/service.js';
 import { ensureGraphMediaId } from '../media/index.js';
+import { withHeaderMedia } from '../templates/send-components.js';
 import { applyToMessage } from './apply-status.js';
 import { GraphApiError, graphRequest } from './graph-client.js';
 
@@ -20,7 +21,7 @@ export const sendMessageJob = defineJob({
   payload: z.object({ messageId: z.uuid() }),
   retry: { maxAttempts: 8, baseDelayMs: 1000, maxDelayMs: 120_000 },
   concurrency: 8,
-  async run(ctx, { messageId }) {
+  async run(ctx, { messageId }, job) {
     const [row] = await ctx.db
       .select({ m: messages, ch: channels, contact: contacts })
       .from(messages)
@@ -31,12 +32,25 @@ export const sendMessageJob = defineJob({
     if (row?.m.direction !== 'outbound' || row.m.providerMessageId || row.m.status !== 'pending') return;
     const { m, ch, contact } = row;
     const ws = m.workspaceId;
-    if (m.sendStartedAt) {
+
+    /** Ends a send that will not be tried again (the agent may retry a failed one). */
+    const markFinal = async (status: 'failed' | 'unknown', err: GraphApiError | string | null) => {
+      const graph = err instanceof GraphApiError ? err : null;
       await ctx.db.transaction(async (tx) => {
         await tx
           .update(messages)
-          .set({ status: 'unknown', updatedAt: new Date() })
-          .where(eq(messages.id, m.id));
+          .set({
+            status,
+            ...(status === 'failed'
+              ? {
+                  failedAt: new Date(),
+                  errorCode: graph?.code ?? null,
+                  errorTitle: graph?.title ?? (typeof err === 'string' ? err : 'Error'),
+                }
+              : {}),
+            updatedAt: new Date(),
+          })
+          .where(and(eq(messages.id, m.id), eq(messages.status, 'pending')));
         await recordEvent(tx, {
           type: 'message.updated',
           workspaceId: ws,
@@ -45,10 +59,51 @@ export const sendMessageJob = defineJob({
         });
       });
       await ctx.events.flush();
-      return;
-    }
+    };
+
+    /**
+     * After a failed call: limits wait (no attempt counted), temporary errors retry with back-off (an
+     * ambiguous one not sooner than 20 s, so a status webhook can reconcile it first), and permanent
+     * errors or the last attempt end the message as failed ('unknown' when it may have gone out).
+     */
+    const giveUpOrRetry = async (err: unknown, ambiguous: boolean): Promise<void> => {
+      if (!(err instanceof GraphApiError)) throw err;
+      if (err.code === 131056)
+        throw new RetryLaterError(ctx.sendLimits.penalizePair(ch.phoneNumberId, contact.id), err.message);
+      if (err.code === 130429 || err.httpStatus === 429) {
+        const pause = 1000 + Math.random() * 2000;
+        ctx.sendLimits.penalizeNumber(ch.phoneNumberId, pause);
+        throw new RetryLaterError(pause, err.message);
+      }
+      const temporary = err.retryable || err.transport;
+      if (temporary && job.attempts < job.maxAttempts) {
+        if (ambiguous) throw new RetryAfterError(20_000, err.message);
+        throw err;
+      }
+      await markFinal(ambiguous ? 'unknown' : 'failed', err);
+    };
+
+    // A worker died during the call: the outcome is unknown; a status webhook will tell (never resent).
+    if (m.sendStartedAt) return markFinal('unknown', null);
+    // One conversation's messages go out in the order they were written (an attachment's upload takes
+    // longer than a text): wait while an earlier one of the last ten minutes is still on its way.
+    const [earlier] = await ctx.db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.conversationId, m.conversationId),
+          eq(messages.status, 'pending'),
+          isNull(messages.providerMessageId),
+          lt(messages.seq, m.seq),
+          gt(messages.createdAt, new Date(Date.now() - 10 * 60_000)),
+        ),
+      )
+      .limit(1);
+    if (earlier)
+      throw new RetryLaterError(150 + Math.random() * 100, 'an earlier message is still being sent');
     const to = contact.waId ? await ctx.keyring.decrypt(ctx.db, ws, contact.waId, 'contacts.wa_id') : null;
-    if (!to) throw new PermanentJobError('contact has no WhatsApp id');
+    if (!to) return markFinal('failed', 'The contact has no WhatsApp number');
     const creds = await channelCredentials(ctx, ctx.db, ch);
     const text = m.text ? await ctx.keyring.decrypt(ctx.db, ws, m.text, 'messages.text') : '';
     const content = m.content
@@ -57,25 +112,53 @@ export const sendMessageJob = defineJob({
           unknown
         >)
       : {};
+    /**
+     * The Graph API media id of the message's file (an attachment, or a template's media header),
+     * uploaded once and reused; null when the send ended instead (file gone, or the upload failed).
+     */
+    const uploadedMediaId = async (): Promise<string | null> => {
+      const [file] = m.mediaId ? await ctx.db.select().from(media).where(eq(media.id, m.mediaId)) : [];
+      if (!file) {
+        await markFinal('failed', 'The attachment was deleted');
+        return null;
+      }
+      try {
+        return await ensureGraphMediaId(ctx, ch, creds, file);
+      } catch (err) {
+        // An upload has no effect on the customer: retrying it is always safe.
+        await giveUpOrRetry(err, false);
+        return null;
+      }
+    };
     let payload: Record<string, unknown>;
-    if (m.type === 'template') payload = { type: 'template', template: content.template };
-    else if (m.type === 'reaction') payload = { type: 'reaction', reaction: content.reaction };
+    if (m.type === 'template') {
+      // A media header is stored as a marker: the file's Graph id is only known now.
+      const graphMediaId = m.mediaId ? await uploadedMediaId() : null;
+      if (m.mediaId && !graphMediaId) return;
+      payload = {
+        type: 'template',
+        template: graphMediaId ? withHeaderMedia(content.template, graphMediaId) : content.template,
+      };
+    } else if (m.type === 'reaction') payload = { type: 'reaction', reaction: content.reaction };
     else if (m.type === 'text') {
       payload = { type: 'text', text: { body: text, preview_url: content.preview_url === true } };
     } else {
       // An attachment: the stored file, uploaded to the Graph API once (the id is reused).
-      const [file] = m.mediaId ? await ctx.db.select().from(media).where(eq(media.id, m.mediaId)) : [];
-      if (!file) throw new PermanentJobError('the attachment is gone');
       const part = (content[m.type] ?? {}) as Record<string, unknown>;
+      const graphMediaId = await uploadedMediaId();
+      if (!graphMediaId) return;
       payload = {
         type: m.type,
         [m.type]: {
-          id: await ensureGraphMediaId(ctx, ch, creds, file),
+          id: graphMediaId,
           ...(typeof part.caption === 'string' ? { caption: part.caption } : {}),
           ...(typeof part.filename === 'string' ? { filename: part.filename } : {}),
         },
       };
     }
+    // Throughput of the number and pair rate to this customer: wait for a slot instead of being refused.
+    const wait = ctx.sendLimits.reserve(ch.phoneNumberId, contact.id);
+    if (wait > 0) throw new RetryLaterError(wait + Math.random() * 50, 'waiting for a send slot');
     const body: Record<string, unknown> = {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
@@ -97,36 +180,12 @@ export const sendMessageJob = defineJob({
         await graphRequest(creds, 'POST', `${ch.phoneNumberId}/messages`, body),
       );
       wamid = res.messages[0]!.id;
+      ctx.sendLimits.succeeded(ch.phoneNumberId, contact.id);
     } catch (err) {
-      if (err instanceof GraphApiError && (err.retryable || err.transport)) {
-        // No message left Meta for a refused or failed call: allow the retry to send.
-        await ctx.db.update(messages).set({ sendStartedAt: null }).where(eq(messages.id, m.id));
-        if (err.code === 130429 || err.code === 131056 || err.httpStatus === 429)
-          throw new RetryLaterError(2000 + Math.random() * 3000, err.message);
-        throw err;
-      }
-      const code = err instanceof GraphApiError ? err.code : 0;
-      await ctx.db.transaction(async (tx) => {
-        await tx
-          .update(messages)
-          .set({
-            status: 'failed',
-            failedAt: new Date(),
-            errorCode: code,
-            errorTitle: err instanceof GraphApiError ? err.title : 'Error',
-            updatedAt: new Date(),
-          })
-          .where(eq(messages.id, m.id));
-        await recordEvent(tx, {
-          type: 'message.updated',
-          workspaceId: ws,
-          rooms: [`workspace:${ws}`],
-          payload: { conversationId: m.conversationId, messageId: m.id },
-        });
-      });
-      await ctx.events.flush();
-      if (err instanceof GraphApiError) return;
-      throw err;
+      // The call may have reached WhatsApp: let a retry send again (a status webhook carrying our id
+      // reconciles the message before that, if it did go out).
+      await ctx.db.update(messages).set({ sendStartedAt: null }).where(eq(messages.id, m.id));
+      return giveUpOrRetry(err, mayHaveBeenSent(err));
     }
 
     await ctx.db.transaction(async (tx) => {
@@ -157,3 +216,10 @@ export const sendMessageJob = defineJob({
     await ctx.events.flush();
   },
 });
+
+/** True when a failed call may still have delivered the message: a time-out, a dropped connection, a 5xx. */
+function mayHaveBeenSent(err: unknown): boolean {
+  if (!(err instanceof GraphApiError)) return true;
+  if (err.transport) return !/ECONNREFUSED|ENOTFOUND|EAI_AGAIN/.test(err.details ?? '');
+  return err.httpStatus >= 500;
+}

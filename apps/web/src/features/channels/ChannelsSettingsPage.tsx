@@ -1,14 +1,23 @@
 import { Anchor, Badge, Button, Group, Paper, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconBrandWhatsapp, IconExternalLink, IconPlus } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { describeErrorCode } from '@parley/whatsapp/error-codes';
+import {
+  IconBrandWhatsapp,
+  IconExternalLink,
+  IconPlus,
+  IconRefresh,
+  IconTemplate,
+} from '@tabler/icons-react';
+import { type ReactNode, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CopyField } from '../../components/CopyField';
 import { ErrorState } from '../../components/ErrorState';
 import { PageHeader } from '../../components/PageHeader';
-import { formatDate } from '../../lib/format';
+import { ApiError } from '../../lib/api';
+import { formatDate, formatDateTime, formatRelative } from '../../lib/format';
+import { describeError, notifySuccess } from '../../lib/notify';
 import { useWorkspace } from '../shell/workspace-context';
-import { type ChannelDto, useChannels } from './api';
+import { type ChannelDto, useChannels, useChannelTemplates, useSyncTemplates } from './api';
 import { ConnectChannelModal } from './ConnectChannelModal';
 
 /** The customer phone of the built-in WhatsApp simulator (needs a signed-in person). */
@@ -205,6 +214,8 @@ function ChannelCard({ channel }: { channel: ChannelDto }) {
           </Detail>
         </SimpleGrid>
 
+        <TemplatesRow channel={channel} />
+
         <CopyField
           label={t('channels.fields.webhookUrl')}
           value={channel.webhookUrl}
@@ -220,6 +231,95 @@ function ChannelCard({ channel }: { channel: ChannelDto }) {
         </Text>
       </Stack>
     </Paper>
+  );
+}
+
+/** Why a sync failed; for an error from WhatsApp, Meta's code explained in the UI language. */
+function syncErrorText(error: unknown, language: string, t: (key: string) => string): string {
+  if (!(error instanceof ApiError) || error.code !== 'whatsapp_unreachable') return describeError(error);
+  const graphCode = (error.details as { graphCode?: unknown } | undefined)?.graphCode;
+  if (typeof graphCode !== 'number') return t('channels.templates.unreachable');
+  const { explanation } = describeErrorCode(graphCode);
+  return `${t('channels.templates.rejected')} ${language.startsWith('de') ? explanation.de : explanation.en}`;
+}
+
+/** Re-renders every minute (relative times). */
+function useMinuteTick(): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 60_000);
+    return () => window.clearInterval(timer);
+  }, []);
+  return now;
+}
+
+/** "Templates: 3 approved · synced 5 minutes ago" and a Sync now button (progress, result, errors). */
+function TemplatesRow({ channel }: { channel: ChannelDto }) {
+  const { t, i18n } = useTranslation();
+  const { workspaceId } = useWorkspace();
+  const templates = useChannelTemplates(workspaceId, channel.id);
+  const sync = useSyncTemplates(workspaceId, channel.id);
+  const now = useMinuteTick();
+  const list = templates.data?.templates ?? [];
+  const approved = list.filter((template) => template.status.toUpperCase() === 'APPROVED').length;
+  const syncedAt = list.reduce<string | null>(
+    (latest, template) => (latest && latest > template.syncedAt ? latest : template.syncedAt),
+    null,
+  );
+  const statusId = `channel-${channel.id}-templates`;
+
+  const run = () =>
+    sync.mutate(undefined, {
+      onSuccess: ({ synced }) => notifySuccess(t('channels.templates.synced', { count: synced })),
+    });
+
+  const syncError = sync.error ? syncErrorText(sync.error, i18n.language, t) : null;
+
+  return (
+    <Stack gap={6} data-testid="channel-templates">
+      <Group justify="space-between" gap="sm" wrap="wrap">
+        <Group gap={8} wrap="nowrap" miw={0}>
+          <IconTemplate size={18} stroke={1.6} aria-hidden style={{ flexShrink: 0 }} />
+          <Text size="sm" id={statusId} data-testid="channel-templates-status">
+            {templates.isPending ? (
+              t('common.loading')
+            ) : templates.isError ? (
+              t('channels.templates.loadFailed')
+            ) : (
+              <>
+                {t('channels.templates.approved', { count: approved })}
+                {' · '}
+                {syncedAt ? (
+                  <time dateTime={syncedAt} title={formatDateTime(syncedAt)}>
+                    {t('channels.templates.syncedAt', { time: formatRelative(syncedAt, now) })}
+                  </time>
+                ) : (
+                  t('channels.templates.neverSynced')
+                )}
+              </>
+            )}
+          </Text>
+        </Group>
+        <Button
+          size="xs"
+          variant="default"
+          leftSection={<IconRefresh size={14} aria-hidden />}
+          loading={sync.isPending}
+          onClick={run}
+          aria-describedby={statusId}
+          data-testid="templates-sync"
+        >
+          {t('channels.templates.sync')}
+        </Button>
+      </Group>
+      <div aria-live="polite" aria-atomic="true">
+        {syncError && (
+          <Text size="sm" c="red" role="alert">
+            {syncError}
+          </Text>
+        )}
+      </div>
+    </Stack>
   );
 }
 

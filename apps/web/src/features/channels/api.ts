@@ -3,6 +3,7 @@ import type {
   CreateChannelRequest,
   channelListResponse,
   createChannelResponse,
+  templateListResponse,
 } from '@parley/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
@@ -42,6 +43,42 @@ export function useCreateChannel(workspaceId: string) {
           query.queryKey[0] === 'workspace' &&
           query.queryKey[1] === workspaceId &&
           query.queryKey[query.queryKey.length - 1] === 'channels',
+      }),
+  });
+}
+
+export type TemplateList = z.infer<typeof templateListResponse>;
+
+export const templatesKey = (workspaceId: string, channelId: string) =>
+  ['workspace', workspaceId, 'templates', channelId] as const;
+
+/** The synced templates of one channel (every status). */
+export function useChannelTemplates(workspaceId: string, channelId: string) {
+  return useQuery({
+    queryKey: templatesKey(workspaceId, channelId),
+    queryFn: () =>
+      apiGet<TemplateList>(
+        workspacePath(workspaceId, `/templates?channelId=${encodeURIComponent(channelId)}`),
+      ),
+  });
+}
+
+/** Fetches the channel's templates from WhatsApp now; the list is refetched afterwards. */
+export function useSyncTemplates(workspaceId: string, channelId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () =>
+      apiPost<{ synced: number }>(
+        workspacePath(workspaceId, `/channels/${encodeURIComponent(channelId)}/templates/sync`),
+      ),
+    // The card shows the error itself.
+    meta: { inlineErrors: ['*'] },
+    onSettled: () =>
+      queryClient.invalidateQueries({
+        predicate: (query) =>
+          query.queryKey[0] === 'workspace' &&
+          query.queryKey[1] === workspaceId &&
+          query.queryKey.includes('templates'),
       }),
   });
 }

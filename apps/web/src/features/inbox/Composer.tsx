@@ -1,11 +1,38 @@
-import { ActionIcon, Alert, CloseButton, Group, Paper, Stack, Text, Textarea, Tooltip } from '@mantine/core';
-import { IconClockHour4, IconLock, IconSend } from '@tabler/icons-react';
-import { type KeyboardEvent, type RefObject, useEffect, useState } from 'react';
+import {
+  ActionIcon,
+  CloseButton,
+  Group,
+  Modal,
+  Paper,
+  Stack,
+  Switch,
+  Text,
+  Textarea,
+  Tooltip,
+} from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import { IconClockHour4, IconLock, IconPaperclip, IconSend, IconTemplate } from '@tabler/icons-react';
+import {
+  type ClipboardEvent,
+  type KeyboardEvent,
+  type RefObject,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+} from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../lib/api';
 import { describeError } from '../../lib/notify';
 import { type ConversationDto, type MessageDto, useSendMessage } from './api';
+import { AttachmentTray } from './composer/AttachmentTray';
+import { useSendComposed } from './composer/api';
+import { ACCEPTED_FILES, hasHttpUrl } from './composer/attachments';
+import { EmojiButton } from './composer/EmojiButton';
+import { TemplateComposer } from './composer/TemplateComposer';
+import { useAttachments } from './composer/use-attachments';
 import { summary, windowRemainingMs } from './model';
+import './composer/composer.css';
 import './i18n';
 
 function useNow(intervalMs: number): number {
@@ -51,6 +78,9 @@ export function WindowIndicator({ conversation }: { conversation: ConversationDt
   );
 }
 
+/** Files dropped or pasted elsewhere in the conversation go to the composer through this. */
+export type AttachFiles = (files: File[]) => void;
+
 type Props = {
   workspaceId: string;
   conversation: ConversationDto;
@@ -59,9 +89,98 @@ type Props = {
   onCancelReply: () => void;
   onSent: () => void;
   inputRef: RefObject<HTMLTextAreaElement | null>;
+  /** Set by the composer: where dropped files go. */
+  attachRef?: RefObject<AttachFiles | null>;
 };
 
-export function Composer({
+/**
+ * The reply area: free text, emoji, link preview and attachments while the 24-hour window is open, a
+ * template picker when it is closed (templates may also be sent from a dialog at any time).
+ */
+export function Composer(props: Props) {
+  const { workspaceId, conversation } = props;
+  const now = useNow(30_000);
+  const open = windowRemainingMs(conversation.lastInboundAt, now) > 0;
+  // The draft and the tray live here, so a window that closes while typing loses nothing.
+  const [text, setText] = useState('');
+  const sendComposed = useSendComposed(workspaceId, conversation.id);
+  const attachments = useAttachments(workspaceId, conversation.id, sendComposed.mutateAsync);
+
+  // A fresh draft per conversation.
+  useEffect(() => {
+    setText('');
+  }, [conversation.id]);
+
+  return open ? (
+    <OpenComposer {...props} text={text} setText={setText} attachments={attachments} />
+  ) : (
+    <ClosedComposer {...props} hasDraft={!!text.trim() || attachments.items.length > 0} />
+  );
+}
+
+function ClosedComposer({
+  workspaceId,
+  conversation,
+  onSent,
+  attachRef,
+  hasDraft,
+}: Props & { hasDraft: boolean }) {
+  const { t } = useTranslation('inbox');
+  const [notice, setNotice] = useState<string | null>(null);
+  const [sentNotice, setSentNotice] = useState('');
+  // While a template is filled in, the explanation folds away (room on a phone).
+  const [picked, setPicked] = useState(false);
+
+  useEffect(() => {
+    if (!attachRef) return;
+    attachRef.current = () => setNotice(t('composer.attach.windowClosed'));
+    return () => {
+      attachRef.current = null;
+    };
+  }, [attachRef, t]);
+
+  return (
+    <Stack gap="xs" p="sm" className="inbox-composer composer-closed" data-testid="composer-closed">
+      <Group gap="xs" wrap="nowrap" align="flex-start">
+        <IconLock size={18} aria-hidden className="composer-closed-icon" />
+        <Stack gap={0} miw={0}>
+          <Text size="sm" fw={600}>
+            {t('composer.windowClosed')}
+          </Text>
+          {!picked && (
+            <Text size="xs" c="dimmed">
+              {t('composer.windowClosedExplain')}
+            </Text>
+          )}
+          {hasDraft && !picked && (
+            <Text size="xs" c="dimmed">
+              {t('composer.draftKept')}
+            </Text>
+          )}
+        </Stack>
+      </Group>
+      {notice && (
+        <Text size="sm" c="orange.8" role="alert">
+          {notice}
+        </Text>
+      )}
+      <TemplateComposer
+        workspaceId={workspaceId}
+        conversation={conversation}
+        onPickChange={setPicked}
+        onSent={() => {
+          setSentNotice(t('composer.templates.sent'));
+          onSent();
+        }}
+      />
+      <div className="visually-hidden" role="status" aria-live="polite">
+        {sentNotice}
+      </div>
+    </Stack>
+  );
+}
+
+function OpenComposer({
   workspaceId,
   conversation,
   myUserId,
@@ -69,28 +188,48 @@ export function Composer({
   onCancelReply,
   onSent,
   inputRef,
-}: Props) {
+  attachRef,
+  text,
+  setText,
+  attachments,
+}: Props & {
+  text: string;
+  setText: (next: string | ((current: string) => string)) => void;
+  attachments: ReturnType<typeof useAttachments>;
+}) {
   const { t } = useTranslation('inbox');
-  const now = useNow(30_000);
-  const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [previewUrl, setPreviewUrl] = useState(false);
+  const [templatesOpen, setTemplatesOpen] = useState(false);
+  const [sendingFiles, setSendingFiles] = useState(false);
+  const [sentNotice, setSentNotice] = useState('');
+  const fileInput = useRef<HTMLInputElement>(null);
+  const isPhone = useMediaQuery('(max-width: 36em)');
   const send = useSendMessage(workspaceId, conversation.id);
-  const open = windowRemainingMs(conversation.lastInboundAt, now) > 0;
+  const { items, addFiles } = attachments;
+  const hasUrl = hasHttpUrl(text);
 
-  // A fresh draft per conversation.
   useEffect(() => {
-    setText('');
     setError(null);
+    setPreviewUrl(false);
   }, [conversation.id]);
 
-  const submit = () => {
-    const value = text.trim();
-    if (!value || !open) return;
-    setError(null);
-    setText('');
-    onCancelReply();
+  useEffect(() => {
+    if (!attachRef) return;
+    attachRef.current = addFiles;
+    return () => {
+      attachRef.current = null;
+    };
+  }, [attachRef, addFiles]);
+
+  const focusInput = useCallback(() => inputRef.current?.focus(), [inputRef]);
+
+  const sendText = (value: string, reply: MessageDto | null) => {
+    setText((current) => (current.trim() === value ? '' : current));
+    const withPreview = previewUrl && hasHttpUrl(value);
+    setPreviewUrl(false);
     send.mutate(
-      { text: value, replyTo, senderUserId: myUserId },
+      { text: value, replyTo: reply, senderUserId: myUserId, previewUrl: withPreview },
       {
         onError: (err) => {
           setText((current) => current || value);
@@ -98,6 +237,28 @@ export function Composer({
         },
       },
     );
+  };
+
+  const submit = async () => {
+    const value = text.trim();
+    if (sendingFiles || (!value && items.length === 0)) return;
+    setError(null);
+    let reply = replyTo;
+    if (items.length > 0) {
+      setSendingFiles(true);
+      const ok = await attachments.sendAll(reply).finally(() => setSendingFiles(false));
+      // A failure is shown at its file; the text waits in the field.
+      if (!ok) {
+        setError(t('composer.attach.fixFirst'));
+        return;
+      }
+      reply = null;
+      onCancelReply();
+      onSent();
+    }
+    if (!value) return;
+    onCancelReply();
+    sendText(value, reply);
     onSent();
   };
 
@@ -105,23 +266,31 @@ export function Composer({
     if (event.key !== 'Enter' || event.nativeEvent.isComposing) return;
     if (event.shiftKey && !(event.ctrlKey || event.metaKey)) return;
     event.preventDefault();
-    submit();
+    void submit();
   };
 
-  if (!open) {
-    return (
-      <Alert
-        color="gray"
-        variant="light"
-        icon={<IconLock size={18} aria-hidden />}
-        title={t('composer.windowClosed')}
-        m="sm"
-        data-testid="composer-closed"
-      >
-        {t('composer.windowClosedExplain')}
-      </Alert>
-    );
-  }
+  const onPaste = (event: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = [...event.clipboardData.files];
+    if (files.length === 0) return;
+    event.preventDefault();
+    addFiles(files);
+  };
+
+  const insertEmoji = (emoji: string) => {
+    const el = inputRef.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? start;
+    const next = text.slice(0, start) + emoji + text.slice(end);
+    if (next.length > 4096) return;
+    setText(next);
+    const caret = start + emoji.length;
+    window.requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(caret, caret);
+    });
+  };
+
+  const canSend = !!text.trim() || items.length > 0;
 
   return (
     <Stack gap={4} p="sm" className="inbox-composer">
@@ -140,17 +309,60 @@ export function Composer({
           </Group>
         </Paper>
       )}
+      <AttachmentTray
+        items={items}
+        refusals={attachments.refusals}
+        onRemove={(id) => {
+          setError(null);
+          attachments.remove(id);
+        }}
+        onRetry={attachments.retryUpload}
+        onCaption={attachments.setCaption}
+        onDismissRefusal={attachments.dismissRefusal}
+        onSubmit={() => void submit()}
+        onEmpty={focusInput}
+      />
       {error && (
         <Text size="sm" c="red" role="alert">
           {error}
         </Text>
       )}
-      <Group gap="xs" align="flex-end" wrap="nowrap">
+      <Group gap={4} align="flex-end" wrap="nowrap">
+        <Group gap={0} wrap="nowrap" className="composer-tools">
+          <Tooltip label={t('composer.attach.button')}>
+            <ActionIcon
+              variant="subtle"
+              color="gray"
+              size={36}
+              radius="md"
+              onClick={() => fileInput.current?.click()}
+              aria-label={t('composer.attach.button')}
+              data-testid="attach-button"
+            >
+              <IconPaperclip size={20} aria-hidden />
+            </ActionIcon>
+          </Tooltip>
+          <EmojiButton onPick={insertEmoji} onDone={focusInput} />
+          <Tooltip label={t('composer.templates.open')}>
+            <ActionIcon
+              variant="subtle"
+              color="gray"
+              size={36}
+              radius="md"
+              onClick={() => setTemplatesOpen(true)}
+              aria-label={t('composer.templates.open')}
+              data-testid="template-button"
+            >
+              <IconTemplate size={20} aria-hidden />
+            </ActionIcon>
+          </Tooltip>
+        </Group>
         <Textarea
           ref={inputRef}
           value={text}
           onChange={(event) => setText(event.currentTarget.value)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           placeholder={t('composer.placeholder')}
           aria-label={t('composer.label')}
           aria-describedby="composer-hint"
@@ -158,23 +370,74 @@ export function Composer({
           minRows={1}
           maxRows={8}
           maxLength={4096}
-          style={{ flex: 1 }}
+          style={{ flex: 1, minWidth: 0 }}
           data-testid="composer-input"
         />
         <ActionIcon
           size={36}
           radius="md"
-          onClick={submit}
-          disabled={!text.trim()}
+          onClick={() => void submit()}
+          disabled={!canSend}
+          loading={sendingFiles}
           aria-label={t('composer.send')}
           data-testid="composer-send"
         >
           <IconSend size={18} aria-hidden />
         </ActionIcon>
       </Group>
-      <Text id="composer-hint" size="xs" c="dimmed" visibleFrom="sm">
-        {t('composer.hint')}
-      </Text>
+      <input
+        ref={fileInput}
+        type="file"
+        multiple
+        hidden
+        accept={ACCEPTED_FILES}
+        onChange={(event) => {
+          const files = [...(event.currentTarget.files ?? [])];
+          event.currentTarget.value = '';
+          if (files.length) addFiles(files);
+        }}
+        data-testid="composer-file-input"
+      />
+      {(hasUrl || !isPhone) && (
+        <Group gap="md" justify="space-between" wrap="wrap" className="composer-footer">
+          {hasUrl ? (
+            <Switch
+              size="xs"
+              checked={previewUrl}
+              onChange={(event) => setPreviewUrl(event.currentTarget.checked)}
+              label={t('composer.linkPreview')}
+              data-testid="link-preview-toggle"
+            />
+          ) : (
+            <span />
+          )}
+          <Text id="composer-hint" size="xs" c="dimmed" visibleFrom="sm">
+            {t('composer.hint')}
+          </Text>
+        </Group>
+      )}
+      <div className="visually-hidden" role="status" aria-live="polite">
+        {sentNotice}
+      </div>
+      <Modal
+        opened={templatesOpen}
+        onClose={() => setTemplatesOpen(false)}
+        title={t('composer.templates.title')}
+        size="xl"
+        fullScreen={!!isPhone}
+        returnFocus
+      >
+        <TemplateComposer
+          workspaceId={workspaceId}
+          conversation={conversation}
+          autoFocus
+          onSent={() => {
+            setTemplatesOpen(false);
+            setSentNotice(t('composer.templates.sent'));
+            onSent();
+          }}
+        />
+      </Modal>
     </Stack>
   );
 }

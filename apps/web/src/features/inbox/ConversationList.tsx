@@ -1,10 +1,26 @@
-import { Badge, Button, Center, Group, SegmentedControl, Skeleton, Stack, Tabs, Text } from '@mantine/core';
-import { IconMessages } from '@tabler/icons-react';
-import { type KeyboardEvent, useRef } from 'react';
+import {
+  ActionIcon,
+  Badge,
+  Button,
+  Center,
+  Group,
+  Kbd,
+  Loader,
+  SegmentedControl,
+  Skeleton,
+  Stack,
+  Tabs,
+  Text,
+  TextInput,
+} from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { IconMessages, IconSearch, IconSearchOff, IconX } from '@tabler/icons-react';
+import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ErrorState } from '../../components/ErrorState';
 import { formatRelative } from '../../lib/format';
+import { useLoadMore } from '../../lib/use-load-more';
 import {
   type AssigneeFilter,
   type ChannelDto,
@@ -37,10 +53,26 @@ export function contactName(c: Pick<ConversationDto, 'contact'>): string {
 export function ConversationList(props: Props) {
   const { t } = useTranslation('inbox');
   const { workspaceId, status, assignee, activeId, channels, hasSandbox, now } = props;
-  const list = useConversationList(workspaceId, status, assignee);
+  const [query, setQuery] = useState('');
+  const [debounced] = useDebouncedValue(query.trim(), 250);
+  const search = query.trim() ? debounced : '';
+  const list = useConversationList(workspaceId, status, assignee, search);
+  const searchRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const conversations = list.data?.pages.flatMap((page) => page.conversations) ?? [];
   const channelName = new Map(channels.map((c) => [c.id, c.name]));
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const sentinelRef = useRef<HTMLDivElement>(null);
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
+  const loadMore = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  useLoadMore(sentinelRef, scrollRef, hasNextPage && !isFetchingNextPage, loadMore);
+  // A search page may come back short (or empty) while more can follow: keep going for a few pages.
+  const searchPages = list.data?.pages.length ?? 0;
+  useEffect(() => {
+    if (search && conversations.length < 20 && searchPages < 6) loadMore();
+  }, [search, conversations.length, searchPages, loadMore]);
 
   // ↑/↓ or j/k move the focus between rows; Enter opens (the rows are links).
   const onKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
@@ -57,8 +89,82 @@ export function ConversationList(props: Props) {
     rows[next]?.focus();
   };
 
+  // `/` focuses the search from anywhere in the inbox (not while typing somewhere).
+  useEffect(() => {
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (event.key !== '/' || event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented)
+        return;
+      const target = event.target as HTMLElement | null;
+      if (target?.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]')) return;
+      if (document.querySelector('[role="dialog"][aria-modal="true"]')) return;
+      event.preventDefault();
+      searchRef.current?.focus();
+      searchRef.current?.select();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  const clearSearch = () => {
+    setQuery('');
+    searchRef.current?.focus();
+  };
+  const searching = search !== '';
+  const searchPending = query.trim() !== debounced || (searching && list.isPlaceholderData);
+
   return (
     <Stack gap={0} h="100%" miw={0}>
+      <search className="inbox-search">
+        <TextInput
+          ref={searchRef}
+          value={query}
+          onChange={(event) => setQuery(event.currentTarget.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape' && query) {
+              event.preventDefault();
+              event.stopPropagation();
+              setQuery('');
+            } else if (event.key === 'ArrowDown') {
+              const first = listRef.current?.querySelector<HTMLAnchorElement>('a[data-conversation-id]');
+              if (first) {
+                event.preventDefault();
+                first.focus();
+              }
+            }
+          }}
+          aria-label={t('list.search')}
+          placeholder={t('list.searchPlaceholder')}
+          autoComplete="off"
+          spellCheck={false}
+          enterKeyHint="search"
+          maxLength={100}
+          size="sm"
+          mx="sm"
+          mt={6}
+          leftSection={
+            searchPending ? <Loader size={14} aria-hidden /> : <IconSearch size={16} aria-hidden />
+          }
+          rightSection={
+            query ? (
+              <ActionIcon
+                variant="subtle"
+                color="gray"
+                size="sm"
+                onClick={clearSearch}
+                aria-label={t('list.clearSearch')}
+                data-testid="search-clear"
+              >
+                <IconX size={14} aria-hidden />
+              </ActionIcon>
+            ) : (
+              <Kbd size="xs" aria-hidden className="inbox-search-kbd">
+                /
+              </Kbd>
+            )
+          }
+          data-testid="conversation-search"
+        />
+      </search>
       <Tabs
         value={status}
         onChange={(value) => value && props.onStatusChange(value as ConversationStatus)}
@@ -83,7 +189,10 @@ export function ConversationList(props: Props) {
           data={assignees.map((a) => ({ value: a, label: t(`list.assignee.${a}`) }))}
         />
       </Stack>
-      <div className="inbox-scroll" aria-busy={list.isPending}>
+      <div className="visually-hidden" aria-live="polite" aria-atomic="true">
+        {searching && !searchPending && list.data ? t('list.results', { count: conversations.length }) : ''}
+      </div>
+      <div ref={scrollRef} className="inbox-scroll" aria-busy={list.isPending || searchPending}>
         {list.isError ? (
           <ErrorState error={list.error} onRetry={() => void list.refetch()} />
         ) : list.isPending ? (
@@ -92,6 +201,19 @@ export function ConversationList(props: Props) {
             <Skeleton h={58} />
             <Skeleton h={58} />
           </Stack>
+        ) : conversations.length === 0 && searching && !hasNextPage ? (
+          <Center p="lg" mih={240}>
+            <Stack align="center" gap="xs" ta="center" maw={280} data-testid="search-empty">
+              <IconSearchOff size={36} stroke={1.4} aria-hidden />
+              <Text fw={600}>{t('list.noMatch')}</Text>
+              <Text size="sm" c="dimmed" dir="auto" className="inbox-break">
+                {t('list.noMatchQuery', { query: search })}
+              </Text>
+              <Button variant="default" size="xs" onClick={clearSearch}>
+                {t('list.clearSearch')}
+              </Button>
+            </Stack>
+          </Center>
         ) : conversations.length === 0 ? (
           <Center p="lg" mih={240}>
             <Stack align="center" gap="xs" ta="center" maw={280}>
@@ -169,6 +291,7 @@ export function ConversationList(props: Props) {
                 </li>
               ))}
             </ul>
+            <div ref={sentinelRef} aria-hidden />
             {list.hasNextPage && (
               <Center p="sm">
                 <Button

@@ -4,6 +4,7 @@ import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, use
 import { useTranslation } from 'react-i18next';
 import { ErrorState } from '../../components/ErrorState';
 import { isApiError } from '../../lib/api';
+import { useLoadMore } from '../../lib/use-load-more';
 import { useMembers } from '../people/api';
 import {
   type ConversationDto,
@@ -11,12 +12,16 @@ import {
   useConversation,
   useMarkRead,
   useMessages,
+  useReact,
+  useRetryMessage,
   useSetStatus,
 } from './api';
-import { Composer, WindowIndicator } from './Composer';
+import { type AttachFiles, Composer, WindowIndicator } from './Composer';
 import { contactName } from './ConversationList';
+import { DropOverlay } from './composer/DropOverlay';
+import { useFileDrop } from './composer/use-file-drop';
 import { MessageBubble } from './MessageBubble';
-import { collectReactions, dayKey, dayLabel } from './model';
+import { collectReactions, dayKey, dayLabel, explainErrorCode, part, str, windowRemainingMs } from './model';
 import './i18n';
 
 type Props = {
@@ -148,8 +153,15 @@ function LoadedConversation(props: Props & { conversation: ConversationDto }) {
   const messages = useMessages(workspaceId, conversation.id);
   const members = useMembers(workspaceId);
   const markRead = useMarkRead(workspaceId);
+  const react = useReact(workspaceId, conversation.id);
+  const retry = useRetryMessage(workspaceId, conversation.id);
+  const now = useMinuteTick();
+  const windowOpen = windowRemainingMs(conversation.lastInboundAt, now) > 0;
   const scrollRef = useRef<HTMLDivElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
+  // Files dropped on the conversation go to the composer.
+  const attachRef = useRef<AttachFiles | null>(null);
+  const drop = useFileDrop(useCallback((files: File[]) => attachRef.current?.(files), []));
   const [replyTo, setReplyTo] = useState<MessageDto | null>(null);
   const [atBottom, setAtBottom] = useState(true);
   const stickToBottom = useRef(true);
@@ -209,6 +221,18 @@ function LoadedConversation(props: Props & { conversation: ConversationDto }) {
     if (stickToBottom.current) el.scrollTop = el.scrollHeight;
   }, [newestId, oldestId, ordered.length, conversation.id]);
 
+  // Bubbles change height after they are laid out (pictures and players load, a failure explanation
+  // appears): stay at the bottom if the view was there.
+  const observeList = useCallback((list: HTMLOListElement | null) => {
+    if (!list || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      const el = scrollRef.current;
+      if (el && stickToBottom.current && restoreFrom.current === null) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(list);
+    return () => observer.disconnect();
+  }, []);
+
   const onScroll = () => {
     const el = scrollRef.current;
     if (!el) return;
@@ -217,10 +241,15 @@ function LoadedConversation(props: Props & { conversation: ConversationDto }) {
     setAtBottom(bottom);
   };
 
-  const loadOlder = () => {
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = messages;
+  const loadOlder = useCallback(() => {
+    if (!hasNextPage || isFetchingNextPage) return;
     restoreFrom.current = scrollRef.current?.scrollHeight ?? null;
-    void messages.fetchNextPage();
-  };
+    void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
+  // Scrolling up near the oldest loaded message loads the page before it (once the agent scrolled).
+  const topRef = useRef<HTMLDivElement>(null);
+  useLoadMore(topRef, scrollRef, hasNextPage && !isFetchingNextPage && !atBottom, loadOlder);
 
   const jumpToLatest = () => {
     const el = scrollRef.current;
@@ -233,6 +262,15 @@ function LoadedConversation(props: Props & { conversation: ConversationDto }) {
     setReplyTo(message);
     inputRef.current?.focus();
   }, []);
+
+  const { mutate: reactMutate } = react;
+  const onReact = useCallback(
+    (message: MessageDto, emoji: string) => reactMutate({ messageId: message.id, emoji }),
+    [reactMutate],
+  );
+  const { mutate: retryMutate } = retry;
+  const onRetry = useCallback((message: MessageDto) => retryMutate(message.id), [retryMutate]);
+  const retryingId = retry.isPending ? retry.variables : null;
 
   const onQuoteClick = useCallback((providerId: string) => {
     const target = scrollRef.current?.querySelector<HTMLElement>(
@@ -252,16 +290,18 @@ function LoadedConversation(props: Props & { conversation: ConversationDto }) {
         : t('message.automatic');
 
   let lastDay = '';
+  // Reactions are shown on their message; only those whose message is not loaded, and ours that failed,
+  // get a line of their own.
   const visible = ordered.filter(
     (m) =>
       m.type !== 'reaction' ||
-      !byProviderId.has(
-        String((m.content?.reaction as { message_id?: string } | undefined)?.message_id ?? ''),
-      ),
+      (m.direction === 'outbound' && m.status === 'failed') ||
+      !byProviderId.has(str(part(m)?.message_id) ?? ''),
   );
 
   return (
-    <section className="inbox-conversation" aria-label={t('conversation.region')}>
+    <section className="inbox-conversation" aria-label={t('conversation.region')} {...drop.handlers}>
+      {drop.active && <DropOverlay />}
       <Header {...props} />
       <div className="inbox-messages-wrap">
         <div ref={scrollRef} className="inbox-messages" onScroll={onScroll}>
@@ -273,6 +313,7 @@ function LoadedConversation(props: Props & { conversation: ConversationDto }) {
             </Center>
           ) : (
             <>
+              <div ref={topRef} aria-hidden />
               <Center py="xs">
                 {messages.hasNextPage ? (
                   <Button
@@ -290,7 +331,7 @@ function LoadedConversation(props: Props & { conversation: ConversationDto }) {
                   </Text>
                 )}
               </Center>
-              <ol className="inbox-message-list" aria-label={t('conversation.messages')}>
+              <ol ref={observeList} className="inbox-message-list" aria-label={t('conversation.messages')}>
                 {visible.map((m) => {
                   const day = dayKey(m.createdAt);
                   const separator = day !== lastDay;
@@ -306,21 +347,7 @@ function LoadedConversation(props: Props & { conversation: ConversationDto }) {
                       )}
                       <li>
                         {m.type === 'reaction' ? (
-                          <Text
-                            size="xs"
-                            c="dimmed"
-                            ta={m.direction === 'outbound' ? 'right' : 'left'}
-                            px="sm"
-                            data-testid="message-bubble"
-                            data-message-id={m.id}
-                            data-status={m.status}
-                          >
-                            {t('message.reactedTo', {
-                              emoji: String(
-                                (m.content?.reaction as { emoji?: string } | undefined)?.emoji ?? '',
-                              ),
-                            })}
-                          </Text>
+                          <ReactionLine message={m} language={i18n.language} />
                         ) : (
                           <MessageBubble
                             message={m}
@@ -328,7 +355,11 @@ function LoadedConversation(props: Props & { conversation: ConversationDto }) {
                             quoted={m.replyToProviderId ? byProviderId.get(m.replyToProviderId) : null}
                             reactions={m.providerMessageId ? reactions.get(m.providerMessageId) : undefined}
                             language={i18n.language}
+                            windowOpen={windowOpen}
+                            retrying={retryingId === m.id}
                             onReply={onReply}
+                            onReact={onReact}
+                            onRetry={onRetry}
                             onQuoteClick={onQuoteClick}
                           />
                         )}
@@ -366,7 +397,43 @@ function LoadedConversation(props: Props & { conversation: ConversationDto }) {
           stickToBottom.current = true;
         }}
         inputRef={inputRef}
+        attachRef={attachRef}
       />
     </section>
+  );
+}
+
+function useMinuteTick(): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 60_000);
+    return () => window.clearInterval(timer);
+  }, []);
+  return now;
+}
+
+/** A reaction shown on its own: its message is not loaded, or ours could not be sent. */
+function ReactionLine({ message, language }: { message: MessageDto; language: string }) {
+  const { t } = useTranslation('inbox');
+  const emoji = str(part(message)?.emoji);
+  const outbound = message.direction === 'outbound';
+  const failed = outbound && message.status === 'failed';
+  return (
+    <Text
+      size="xs"
+      c={failed ? 'red' : 'dimmed'}
+      ta={outbound ? 'right' : 'left'}
+      px="sm"
+      data-testid="message-bubble"
+      data-message-id={message.id}
+      data-status={message.status}
+    >
+      {failed
+        ? t('message.reactionFailed', { emoji: emoji ?? '' })
+        : emoji
+          ? t('message.reactedTo', { emoji })
+          : t('message.reactionRemoved')}
+      {failed && message.errorCode != null && <> {explainErrorCode(message.errorCode, language)}</>}
+    </Text>
   );
 }

@@ -1,33 +1,23 @@
-import { ActionIcon, Anchor, Badge, Group, Paper, Stack, Text, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Group, Paper, Stack, Text, Tooltip } from '@mantine/core';
 import {
   IconAddressBook,
   IconAlertTriangle,
-  IconArrowBackUp,
   IconCheck,
   IconChecks,
   IconClock,
-  IconFile,
-  IconHeadphones,
+  IconClockQuestion,
   IconMapPin,
-  IconMovie,
-  IconPhoto,
   IconQuestionMark,
   IconShoppingCart,
-  IconSticker,
 } from '@tabler/icons-react';
 import { memo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageDto } from './api';
-import { isRecord, MEDIA_TYPES, part, safeHttpUrl, str, summary, timeOf } from './model';
+import { DeliveryNotice } from './DeliveryNotice';
+import { MediaContent, mediaCaption } from './MediaContent';
+import { MessageActions } from './MessageActions';
+import { isRecord, MEDIA_TYPES, part, type Reactions, safeHttpUrl, str, summary, timeOf } from './model';
 import './i18n';
-
-const mediaIcons: Record<string, typeof IconPhoto> = {
-  image: IconPhoto,
-  video: IconMovie,
-  audio: IconHeadphones,
-  document: IconFile,
-  sticker: IconSticker,
-};
 
 const MEDIA_TYPE_SET = new Set<string>(MEDIA_TYPES);
 
@@ -72,35 +62,18 @@ function StatusTick({ message }: { message: MessageDto }) {
       return (
         <IconAlertTriangle size={size} aria-label={label} role="img" color="var(--mantine-color-red-text)" />
       );
+    case 'unknown':
+      return <IconClockQuestion size={size} aria-label={label} role="img" className="inbox-tick" />;
     default:
       return null;
   }
 }
 
-function MediaCard({ message }: { message: MessageDto }) {
-  const { t } = useTranslation('inbox');
-  const media = part(message);
-  const Icon = mediaIcons[message.type] ?? IconFile;
-  const filename = str(media?.filename);
-  const caption = str(media?.caption);
+function MediaWithCaption({ message, language }: { message: MessageDto; language: string }) {
+  const caption = mediaCaption(message);
   return (
     <Stack gap={6}>
-      <Group gap="sm" wrap="nowrap" className="inbox-media-card">
-        <Icon size={28} stroke={1.5} aria-hidden />
-        <Stack gap={0} miw={0}>
-          <Text size="sm" fw={600}>
-            {t(`message.types.${message.type}` as 'message.types.image')}
-          </Text>
-          {filename && (
-            <Text size="xs" className="inbox-break" dir="auto">
-              {filename}
-            </Text>
-          )}
-          <Text size="xs" c="dimmed">
-            {t('message.mediaLater')}
-          </Text>
-        </Stack>
-      </Group>
+      <MediaContent message={message} language={language} />
       {caption && (
         <Text size="sm" className="inbox-text" dir="auto">
           <LinkifiedText text={caption} />
@@ -224,9 +197,9 @@ function Unsupported({ message }: { message: MessageDto }) {
 }
 
 /** The body of a message by its type. Unknown types are shown as "not supported yet", never dropped. */
-export function MessageContent({ message }: { message: MessageDto }) {
+export function MessageContent({ message, language }: { message: MessageDto; language: string }) {
   const { t } = useTranslation('inbox');
-  if (MEDIA_TYPE_SET.has(message.type)) return <MediaCard message={message} />;
+  if (MEDIA_TYPE_SET.has(message.type)) return <MediaWithCaption message={message} language={language} />;
   switch (message.type) {
     case 'text':
     case 'button':
@@ -244,6 +217,7 @@ export function MessageContent({ message }: { message: MessageDto }) {
           <Text size="xs" c="dimmed" dir="auto" className="inbox-break">
             {t('message.template', { name: str(part(message)?.name) ?? '' })}
           </Text>
+          {message.media && <MediaContent message={message} language={language} />}
           {message.text && (
             <Text size="sm" className="inbox-text" dir="auto">
               <LinkifiedText text={message.text} />
@@ -266,9 +240,15 @@ export type BubbleProps = {
   message: MessageDto;
   senderName: string | null;
   quoted: MessageDto | null | undefined;
-  reactions: string[] | undefined;
+  reactions: Reactions | undefined;
   language: string;
+  /** The 24-hour window is open (reactions and free-form retries need it). */
+  windowOpen: boolean;
+  /** A retry of this message is on its way. */
+  retrying: boolean;
   onReply: ((message: MessageDto) => void) | null;
+  onReact: ((message: MessageDto, emoji: string) => void) | null;
+  onRetry: ((message: MessageDto) => void) | null;
   onQuoteClick: (providerId: string) => void;
 };
 
@@ -278,7 +258,11 @@ export const MessageBubble = memo(function MessageBubble({
   quoted,
   reactions,
   language,
+  windowOpen,
+  retrying,
   onReply,
+  onReact,
+  onRetry,
   onQuoteClick,
 }: BubbleProps) {
   const { t } = useTranslation('inbox');
@@ -333,7 +317,7 @@ export const MessageBubble = memo(function MessageBubble({
             </Text>
           )}
           {quote}
-          <MessageContent message={message} />
+          <MessageContent message={message} language={language} />
           <Group gap={4} justify="flex-end" mt={2} wrap="nowrap">
             <Text size="xs" c="dimmed" component="time" dateTime={message.createdAt}>
               {timeOf(message.createdAt, language)}
@@ -363,36 +347,38 @@ export const MessageBubble = memo(function MessageBubble({
                 <StatusTick message={message} />
               ))}
           </Group>
-          {outbound && message.status === 'failed' && (
-            <Text size="xs" c="red" mt={2} dir="auto" className="inbox-break">
-              {message.errorTitle ?? t('message.failedGeneric')}
-            </Text>
-          )}
+          <DeliveryNotice
+            message={message}
+            language={language}
+            windowOpen={windowOpen}
+            onRetry={onRetry}
+            retrying={retrying}
+          />
         </Paper>
-        {reactions && reactions.length > 0 && (
-          <span
-            className="inbox-reactions"
-            role="img"
-            aria-label={t('message.reaction', { emoji: reactions.join(' ') })}
-          >
-            {reactions.join(' ')}
-          </span>
-        )}
+        {reactions && <ReactionBadge reactions={reactions} />}
       </div>
-      {onReply && message.providerMessageId && (
-        <Tooltip label={t('message.replyTo')}>
-          <ActionIcon
-            variant="subtle"
-            color="gray"
-            size="sm"
-            className="inbox-reply-action"
-            aria-label={t('message.reply')}
-            onClick={() => onReply(message)}
-          >
-            <IconArrowBackUp size={16} aria-hidden />
-          </ActionIcon>
-        </Tooltip>
-      )}
+      <MessageActions
+        message={message}
+        ours={reactions?.ours ?? null}
+        windowOpen={windowOpen}
+        onReply={onReply}
+        onReact={onReact}
+      />
     </div>
   );
 });
+
+/** The reactions under a bubble: the customer's first, then ours (marked). */
+function ReactionBadge({ reactions }: { reactions: Reactions }) {
+  const { t } = useTranslation('inbox');
+  const parts = [
+    reactions.customer && t('message.reactionCustomer', { emoji: reactions.customer }),
+    reactions.ours && t('message.reactionOurs', { emoji: reactions.ours }),
+  ].filter(Boolean);
+  return (
+    <span className="inbox-reactions" role="img" aria-label={parts.join(', ')} data-testid="reactions">
+      {reactions.customer && <span>{reactions.customer}</span>}
+      {reactions.ours && <span className="inbox-reaction-ours">{reactions.ours}</span>}
+    </span>
+  );
+}

@@ -29,8 +29,13 @@ type ChannelList = z.infer<typeof channelListResponse>;
 export const inboxKey = (ws: string) => ['workspace', ws, 'inbox'] as const;
 export const channelsKey = (ws: string) => [...inboxKey(ws), 'channels'] as const;
 export const conversationListsKey = (ws: string) => [...inboxKey(ws), 'conversations'] as const;
-export const conversationListKey = (ws: string, status: ConversationStatus, assignee: AssigneeFilter) =>
-  [...conversationListsKey(ws), status, assignee] as const;
+/** One list per status, assignee filter and search text (`''`: no search), so results are cached per query. */
+export const conversationListKey = (
+  ws: string,
+  status: ConversationStatus,
+  assignee: AssigneeFilter,
+  q = '',
+) => [...conversationListsKey(ws), status, assignee, q] as const;
 export const unreadSummaryKey = (ws: string) => [...conversationListsKey(ws), 'summary'] as const;
 export const conversationKey = (ws: string, id: string) => [...inboxKey(ws), 'conversation', id] as const;
 export const messagesKey = (ws: string, id: string) => [...inboxKey(ws), 'messages', id] as const;
@@ -46,16 +51,27 @@ export function useChannels(ws: string) {
   });
 }
 
-export function useConversationList(ws: string, status: ConversationStatus, assignee: AssigneeFilter) {
+/** A page of conversations; `q` (trimmed, may be empty) searches names, numbers and message words. */
+export function useConversationList(
+  ws: string,
+  status: ConversationStatus,
+  assignee: AssigneeFilter,
+  q = '',
+) {
+  const search = q.trim();
   return useInfiniteQuery({
-    queryKey: conversationListKey(ws, status, assignee),
+    queryKey: conversationListKey(ws, status, assignee, search),
     queryFn: ({ pageParam }) => {
       const params = new URLSearchParams({ status, assignee, limit: '50' });
+      if (search) params.set('q', search);
       if (pageParam) params.set('before', pageParam);
       return apiGet<ConversationPage>(workspacePath(ws, `/conversations?${params}`));
     },
     initialPageParam: undefined as string | undefined,
+    // With `q` the server may answer without a cursor (one page of the best matches).
     getNextPageParam: (last) => last.nextCursor ?? undefined,
+    // While the next search runs, the previous results stay (no flash of the skeleton).
+    placeholderData: search ? (previous) => previous : undefined,
   });
 }
 
@@ -88,8 +104,7 @@ export function useMessages(ws: string, id: string) {
       return apiGet<MessagePage>(workspacePath(ws, `/conversations/${enc(id)}/messages?${params}`));
     },
     initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) =>
-      last.hasMore ? last.messages[last.messages.length - 1]?.createdAt : undefined,
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
     meta: { inlineErrors: ['not_found'] },
   });
 }
@@ -150,7 +165,7 @@ export function upsertMessage(qc: QueryClient, ws: string, message: MessageDto, 
         // The socket can be faster than the POST's answer: the event takes the optimistic copy's place.
         for (const [i, page] of pages.entries()) {
           const index = page.messages.findIndex(
-            (m) => m.id.startsWith(optimisticPrefix) && m.text === message.text,
+            (m) => m.id.startsWith(optimisticPrefix) && m.type === message.type && m.text === message.text,
           );
           if (index === -1) continue;
           const next = [...page.messages];
@@ -244,14 +259,21 @@ export function useSetStatus(ws: string) {
   });
 }
 
-export type SendInput = { text: string; replyTo?: MessageDto | null; senderUserId: string };
+export type SendInput = {
+  text: string;
+  replyTo?: MessageDto | null;
+  senderUserId: string;
+  /** Ask WhatsApp to show a preview of the first link. */
+  previewUrl?: boolean;
+};
 
 export function useSendMessage(ws: string, conversationId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ text, replyTo }: SendInput) =>
+    mutationFn: ({ text, replyTo, previewUrl }: SendInput) =>
       apiPost<MessageDto>(workspacePath(ws, `/conversations/${enc(conversationId)}/messages`), {
         text,
+        ...(previewUrl ? { previewUrl: true } : {}),
         ...(replyTo ? { replyToMessageId: replyTo.id } : {}),
       }),
     onMutate: ({ text, replyTo, senderUserId }) => {
@@ -287,5 +309,31 @@ export function useSendMessage(ws: string, conversationId: string) {
     },
     onSettled: () => qc.invalidateQueries({ queryKey: conversationListsKey(ws) }),
     meta: { inlineErrors: ['reply_window_closed', 'validation_failed'] },
+  });
+}
+
+/** Sends a failed message again: it goes back to pending (a newer `updatedAt` replaces the failed copy). */
+export function useRetryMessage(ws: string, conversationId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (messageId: string) =>
+      apiPost<MessageDto>(
+        workspacePath(ws, `/conversations/${enc(conversationId)}/messages/${enc(messageId)}/retry`),
+      ),
+    onSuccess: (message) => upsertMessage(qc, ws, message),
+    // 409: it was retried elsewhere or cannot be retried (any more): show the current state.
+    onError: () => qc.invalidateQueries({ queryKey: messagesKey(ws, conversationId) }),
+  });
+}
+
+/** Reacts to a message of the conversation with an emoji; `''` removes our reaction. */
+export function useReact(ws: string, conversationId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ messageId, emoji }: { messageId: string; emoji: string }) =>
+      apiPost<MessageDto>(workspacePath(ws, `/conversations/${enc(conversationId)}/messages`), {
+        reaction: { messageId, emoji },
+      }),
+    onSuccess: (message) => upsertMessage(qc, ws, message),
   });
 }

@@ -1,3 +1,4 @@
+import { describeErrorCode } from '@parley/whatsapp/error-codes';
 import type { TFunction } from 'i18next';
 import type { MessageDto } from './api';
 
@@ -37,6 +38,12 @@ export function summary(message: MessageDto, t: TFunction<'inbox'>): string {
   return t('message.unsupported');
 }
 
+/** Meta's error code explained for agents in the UI language (German for `de*`, English otherwise). */
+export function explainErrorCode(code: number, language: string): string {
+  const { explanation } = describeErrorCode(code);
+  return language.toLowerCase().startsWith('de') ? explanation.de : explanation.en;
+}
+
 /** Only http(s) URLs become links. */
 export function safeHttpUrl(value: string): string | null {
   try {
@@ -47,23 +54,94 @@ export function safeHttpUrl(value: string): string | null {
   }
 }
 
-/** Reactions by target wamid: the latest emoji per sender direction (an empty emoji removes it). */
-export function collectReactions(messages: MessageDto[]): Map<string, string[]> {
-  const latest = new Map<string, Map<string, string>>();
+/** The reactions on one message: the customer's and ours (`null`: none). */
+export type Reactions = { customer: string | null; ours: string | null };
+
+/**
+ * Reactions by target wamid: the latest emoji per side (an empty emoji removes it). Our reactions count
+ * from the moment they are queued; one that failed leaves the previous state standing.
+ */
+export function collectReactions(messages: MessageDto[]): Map<string, Reactions> {
+  const out = new Map<string, Reactions>();
   for (const m of messages) {
     if (m.type !== 'reaction') continue;
+    if (m.direction === 'outbound' && m.status === 'failed') continue;
     const reaction = part(m);
     const target = str(reaction?.message_id);
     if (!target) continue;
-    const bySender = latest.get(target) ?? new Map<string, string>();
-    const emoji = typeof reaction?.emoji === 'string' ? reaction.emoji : '';
-    if (emoji) bySender.set(m.direction, emoji);
-    else bySender.delete(m.direction);
-    latest.set(target, bySender);
+    const emoji = str(reaction?.emoji);
+    const current = out.get(target) ?? { customer: null, ours: null };
+    out.set(
+      target,
+      m.direction === 'outbound' ? { ...current, ours: emoji } : { ...current, customer: emoji },
+    );
   }
-  const out = new Map<string, string[]>();
-  for (const [target, bySender] of latest) if (bySender.size) out.set(target, [...bySender.values()]);
+  for (const [target, r] of out) if (!r.customer && !r.ours) out.delete(target);
   return out;
+}
+
+/** The reactions the agent can pick (WhatsApp's quick reactions). */
+export const QUICK_REACTIONS = [
+  { emoji: '👍', name: 'thumbsUp' },
+  { emoji: '❤️', name: 'heart' },
+  { emoji: '😂', name: 'laughing' },
+  { emoji: '😮', name: 'surprised' },
+  { emoji: '😢', name: 'sad' },
+  { emoji: '🙏', name: 'thanks' },
+] as const;
+
+/**
+ * A media URL we may use: only a same-origin path of our own media route (`/api/v1/workspaces/…/media/…`).
+ * URLs from message content (Meta's, a customer's) are never used.
+ */
+export function sameOriginMediaUrl(
+  value: string | null | undefined,
+  origin: string = window.location.origin,
+): string | null {
+  if (!value) return null;
+  try {
+    const url = new URL(value, origin);
+    if (url.origin !== origin) return null;
+    if (!/^\/api\/v1\/workspaces\/[^/]+\/media\/[^/]+$/.test(url.pathname)) return null;
+    return url.pathname + url.search;
+  } catch {
+    return null;
+  }
+}
+
+// Bidi embeddings, overrides, isolates and marks, and other invisible or control characters.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/**
+ * A file name to show: without control and bidi-override characters, so `invoice\u202Efdp.exe` cannot
+ * pose as a PDF (the server stores names cleaned the same way; this also covers older messages).
+ */
+export function displayFilename(name: string | null | undefined): string | null {
+  const cleaned = name?.replace(INVISIBLE, '').trim();
+  return cleaned ? cleaned : null;
+}
+
+/** `2.4 MB`, `830 KB`, `12 bytes` in the UI language (decimal units, like the phone shows them). */
+export function formatBytes(bytes: number | null | undefined, language: string): string | null {
+  if (bytes == null || !Number.isFinite(bytes) || bytes < 0) return null;
+  const units: [string, number][] = [
+    ['gigabyte', 1e9],
+    ['megabyte', 1e6],
+    ['kilobyte', 1e3],
+  ];
+  for (const [unit, size] of units) {
+    if (bytes >= size) {
+      const value = bytes / size;
+      return new Intl.NumberFormat(language, {
+        style: 'unit',
+        unit,
+        unitDisplay: 'short',
+        maximumFractionDigits: value < 10 ? 1 : 0,
+      }).format(value);
+    }
+  }
+  return new Intl.NumberFormat(language, { style: 'unit', unit: 'byte', unitDisplay: 'long' }).format(bytes);
 }
 
 export function dayKey(iso: string): string {

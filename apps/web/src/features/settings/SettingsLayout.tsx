@@ -29,7 +29,8 @@ export function SettingsLayout() {
     { path: 'people', label: t('settings.people'), icon: IconUsers },
     { path: 'teams', label: t('settings.teams'), icon: IconUsersGroup },
     { path: 'channels', label: t('channels.nav'), icon: IconBrandWhatsapp },
-    { path: 'workspace', label: t('settings.workspace'), icon: IconBuilding, managersOnly: true },
+    // Agents see the workspace settings read-only.
+    { path: 'workspace', label: t('settings.workspace'), icon: IconBuilding },
     { path: 'audit', label: t('settings.audit'), icon: IconHistory, managersOnly: true },
   ];
   // While the workspace waits for this person's 2FA setup, only the security page is reachable.

@@ -13,7 +13,10 @@ import { useWorkspace } from '../shell/workspace-context';
 import { useUpdateWorkspace, useWorkspaceDetails } from './api';
 import { CreateWorkspaceModal } from './CreateWorkspaceModal';
 
-/** `/w/:id/settings/workspace` (owners and admins): name, required 2FA, another workspace. */
+/**
+ * `/w/:id/settings/workspace`: name, read receipts, required 2FA, another workspace. Owners and admins
+ * change them; agents see them read-only.
+ */
 export function WorkspaceSettingsPage() {
   const { t } = useTranslation();
   const { workspaceId } = useWorkspace();
@@ -27,6 +30,7 @@ export function WorkspaceSettingsPage() {
         {details.data ? (
           <>
             <NameForm name={details.data.name} createdAt={details.data.createdAt} />
+            <ReadReceipts sendReadReceipts={details.data.sendReadReceipts} />
             <TwoFactorPolicy require2fa={details.data.require2fa} />
           </>
         ) : (
@@ -51,7 +55,7 @@ export function WorkspaceSettingsPage() {
 
 function NameForm({ name: initialName, createdAt }: { name: string; createdAt: string }) {
   const { t } = useTranslation();
-  const { workspaceId } = useWorkspace();
+  const { workspaceId, isManager } = useWorkspace();
   const update = useUpdateWorkspace(workspaceId);
   const [name, setName] = useState(initialName);
   const errors = fieldErrors(update.error);
@@ -72,18 +76,71 @@ function NameForm({ name: initialName, createdAt }: { name: string; createdAt: s
             onChange={(event) => setName(event.currentTarget.value)}
             error={errors.name}
             required
+            readOnly={!isManager}
           />
           <Text size="xs" c="dimmed">
             {t('workspaceSettings.createdAt', { date: formatDate(createdAt) })}
           </Text>
           <FormError error={update.error} fields={['name']} />
-          <Group>
-            <Button type="submit" loading={update.isPending} disabled={name.trim() === initialName}>
-              {t('common.save')}
-            </Button>
-          </Group>
+          {isManager && (
+            <Group>
+              <Button type="submit" loading={update.isPending} disabled={name.trim() === initialName}>
+                {t('common.save')}
+              </Button>
+            </Group>
+          )}
         </Stack>
       </form>
+    </SectionCard>
+  );
+}
+
+/** Blue ticks for customers: saved as soon as the switch moves. */
+function ReadReceipts({ sendReadReceipts }: { sendReadReceipts: boolean }) {
+  const { t } = useTranslation();
+  const { workspaceId, isManager } = useWorkspace();
+  const update = useUpdateWorkspace(workspaceId);
+  // While saving, the switch shows the new position.
+  const checked = update.isPending
+    ? (update.variables.sendReadReceipts ?? sendReadReceipts)
+    : sendReadReceipts;
+
+  const apply = (value: boolean) =>
+    update.mutate(
+      { sendReadReceipts: value },
+      {
+        onSuccess: () =>
+          notifySuccess(
+            value ? t('workspaceSettings.readReceiptsOn') : t('workspaceSettings.readReceiptsOff'),
+          ),
+      },
+    );
+
+  return (
+    <SectionCard title={t('workspaceSettings.messagingTitle')} headingId="workspace-messaging">
+      <Switch
+        label={t('workspaceSettings.readReceipts')}
+        description={
+          <>
+            {t('workspaceSettings.readReceiptsHint')}
+            {!isManager && (
+              <>
+                {' '}
+                {checked
+                  ? t('workspaceSettings.readReceiptsStateOn')
+                  : t('workspaceSettings.readReceiptsStateOff')}{' '}
+                {t('workspaceSettings.managersOnly')}
+              </>
+            )}
+          </>
+        }
+        checked={checked}
+        disabled={!isManager}
+        onChange={(event) => apply(event.currentTarget.checked)}
+        size="md"
+        data-testid="read-receipts-switch"
+      />
+      <FormError error={update.error} fields={[]} />
     </SectionCard>
   );
 }
