@@ -95,6 +95,34 @@ describe('inbox, end to end in Chromium', () => {
     );
     expect(await map.getAttribute('rel')).toBe('noopener noreferrer');
 
+    // A message from a click-to-WhatsApp ad, forwarded: the ad is named and linked, nothing else runs.
+    await inbound(page, {
+      from: erika.waId,
+      name: erika.name,
+      message: {
+        type: 'text',
+        text: { body: 'Ich habe Ihre Anzeige gesehen' },
+        context: { forwarded: true },
+        referral: {
+          source_url: 'https://fb.me/ad-123',
+          source_id: '123',
+          source_type: 'ad',
+          headline: 'Torten <b>zum Fest</b>',
+          body: 'Jetzt bestellen',
+          media_type: 'image',
+          image_url: 'https://example.com/ad.png',
+        },
+      },
+    });
+    const adBubble = page.getByTestId('message-bubble').filter({ hasText: 'Ich habe Ihre Anzeige gesehen' });
+    await adBubble.waitFor({ timeout: 15_000 });
+    const ad = adBubble.getByTestId('message-referral');
+    expect(await ad.textContent()).toContain('Torten <b>zum Fest</b>');
+    expect(await ad.getByRole('link', { name: 'Open the ad' }).getAttribute('href')).toBe(
+      'https://fb.me/ad-123',
+    );
+    await adBubble.getByText('Forwarded').waitFor();
+
     // The agent replies with Enter: an optimistic bubble, then the server's message.
     const reply = 'Ja, ab 15 Uhr können Sie sie abholen.';
     const input = page.getByTestId('composer-input');

@@ -2,6 +2,7 @@ import { Anchor, Badge, Group, Paper, Stack, Text, Tooltip } from '@mantine/core
 import {
   IconAddressBook,
   IconAlertTriangle,
+  IconArrowForwardUp,
   IconCheck,
   IconChecks,
   IconClock,
@@ -9,6 +10,7 @@ import {
   IconMapPin,
   IconQuestionMark,
   IconShoppingCart,
+  IconSpeakerphone,
 } from '@tabler/icons-react';
 import { memo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -196,6 +198,62 @@ function Unsupported({ message }: { message: MessageDto }) {
   );
 }
 
+/**
+ * Where a customer's message came from: forwarded, or a click on a WhatsApp ad or post (the ad's
+ * headline and a link to it; only http(s) links).
+ */
+function Origin({ message }: { message: MessageDto }) {
+  const { t } = useTranslation('inbox');
+  const context = isRecord(message.content?.context) ? message.content.context : null;
+  const referral = isRecord(message.content?.referral) ? message.content.referral : null;
+  const forwarded =
+    context?.frequently_forwarded === true ? 'often' : context?.forwarded === true ? 'once' : null;
+  if (!forwarded && !referral) return null;
+  const source = referral ? safeHttpUrl(str(referral.source_url) ?? '') : null;
+  const headline = referral ? (str(referral.headline) ?? str(referral.body)) : null;
+  return (
+    <Stack gap={2} mb={4}>
+      {forwarded && (
+        <Group gap={4} c="dimmed" wrap="nowrap">
+          <IconArrowForwardUp size={14} aria-hidden />
+          <Text size="xs" fs="italic" c="inherit">
+            {forwarded === 'often' ? t('message.forwardedOften') : t('message.forwarded')}
+          </Text>
+        </Group>
+      )}
+      {referral && (
+        <Paper
+          withBorder
+          radius="md"
+          px="xs"
+          py={4}
+          className="inbox-referral"
+          data-testid="message-referral"
+        >
+          <Group gap={6} wrap="nowrap" align="flex-start">
+            <IconSpeakerphone size={16} aria-hidden style={{ flexShrink: 0, marginTop: 2 }} />
+            <Stack gap={0} miw={0}>
+              <Text size="xs" fw={600}>
+                {referral.source_type === 'post' ? t('message.fromPost') : t('message.fromAd')}
+              </Text>
+              {headline && (
+                <Text size="xs" dir="auto" lineClamp={3} className="inbox-break">
+                  {headline}
+                </Text>
+              )}
+              {source && (
+                <Anchor href={source} target="_blank" rel="noopener noreferrer" size="xs">
+                  {t('message.openAd')}
+                </Anchor>
+              )}
+            </Stack>
+          </Group>
+        </Paper>
+      )}
+    </Stack>
+  );
+}
+
 /** The body of a message by its type. Unknown types are shown as "not supported yet", never dropped. */
 export function MessageContent({ message, language }: { message: MessageDto; language: string }) {
   const { t } = useTranslation('inbox');
@@ -317,6 +375,7 @@ export const MessageBubble = memo(function MessageBubble({
             </Text>
           )}
           {quote}
+          <Origin message={message} />
           <MessageContent message={message} language={language} />
           <Group gap={4} justify="flex-end" mt={2} wrap="nowrap">
             <Text size="xs" c="dimmed" component="time" dateTime={message.createdAt}>
