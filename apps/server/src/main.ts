@@ -4,6 +4,7 @@ import { type Config, ConfigError, loadConfig } from './config.js';
 import { Keyring } from './crypto/keyring.js';
 import { loadMasterKey } from './crypto/master-key.js';
 import { openDatabase } from './db/client.js';
+import { replayDeadJobs } from './jobs/runner.js';
 
 const usage = `Usage: parley <command>
 
@@ -11,6 +12,9 @@ Commands:
   start         run the server (default)
   migrate       apply database migrations and exit
   keys rotate   re-wrap every data key under a new master key (PARLEY_NEW_MASTER_KEY)
+  jobs dead     list dead-lettered jobs (name, attempts, last error)
+  jobs replay [<name> | <id>]
+                put dead-lettered jobs back in the queue (all, all of one name, or one)
   help          show this text
 `;
 
@@ -57,6 +61,38 @@ async function main(argv: string[]): Promise<number> {
       { workspaces: n },
       'data keys re-wrapped: set PARLEY_MASTER_KEY to the new key before the next start',
     );
+    await database.close();
+    return 0;
+  }
+
+  if (command === 'jobs' && (sub === 'dead' || sub === 'replay')) {
+    const database = await openDatabase(config);
+    await database.migrate();
+    const { jobs } = await import('./db/schema.js');
+    const { eq } = await import('drizzle-orm');
+    if (sub === 'dead') {
+      const rows = await database.db
+        .select({
+          id: jobs.id,
+          name: jobs.name,
+          attempts: jobs.attempts,
+          lastError: jobs.lastError,
+          at: jobs.finishedAt,
+        })
+        .from(jobs)
+        .where(eq(jobs.status, 'dead'))
+        .orderBy(jobs.id);
+      for (const r of rows)
+        process.stdout.write(
+          `${r.id}\t${r.name}\t${r.attempts}\t${r.at?.toISOString() ?? ''}\t${r.lastError ?? ''}\n`,
+        );
+      process.stdout.write(`${rows.length} dead job(s)\n`);
+    } else {
+      const target = argv[2];
+      const filter = target && /^\d+$/.test(target) ? { id: Number(target) } : target ? { name: target } : {};
+      const n = await replayDeadJobs(database.db, filter);
+      log.info({ replayed: n, ...filter }, 'dead jobs queued again');
+    }
     await database.close();
     return 0;
   }

@@ -10,8 +10,9 @@ const PREFIX = 'pe1';
 type WorkspaceKey = { version: number; key: Buffer; indexKey: Buffer };
 
 /**
- * Envelope encryption. The master key wraps one data key per workspace; fields and files are
- * encrypted with the workspace key (AES-256-GCM). Each ciphertext names its key version:
+ * Envelope encryption. The master key wraps one data key per workspace; fields are encrypted with the
+ * workspace key (AES-256-GCM), files with a random key of their own that the workspace key wraps
+ * (modules/media). Each ciphertext names its key version:
  * `pe1.<scope>.<version>.<base64url(iv|tag|ct)>`. Lookups on encrypted values use keyed hashes.
  */
 export class Keyring {
@@ -106,21 +107,6 @@ export class Keyring {
     const k = keys.find((x) => x.version === version);
     if (!k) throw new Error(`unknown workspace key version ${version}`);
     return open(k.key, body, `${workspaceId}:${context}`).toString('utf8');
-  }
-
-  /** Encrypts bytes (files) for a workspace; the result starts with a 4-byte key version. */
-  async encryptBuffer(db: DbOrTx, workspaceId: string, data: Buffer, context: string): Promise<Buffer> {
-    const [current] = await this.keysOf(db, workspaceId);
-    const header = Buffer.alloc(4);
-    header.writeUInt32BE(current!.version);
-    return Buffer.concat([header, seal(current!.key, data, `${workspaceId}:${context}`)]);
-  }
-
-  async decryptBuffer(db: DbOrTx, workspaceId: string, data: Buffer, context: string): Promise<Buffer> {
-    const version = data.readUInt32BE(0);
-    const k = (await this.keysOf(db, workspaceId)).find((x) => x.version === version);
-    if (!k) throw new Error(`unknown workspace key version ${version}`);
-    return open(k.key, data.subarray(4), `${workspaceId}:${context}`);
   }
 
   /** Keyed hash (HMAC-SHA256) for lookups on encrypted values: a "blind index". */

@@ -268,6 +268,8 @@ export const jobs = pgTable(
     uniqueIndex('jobs_singleton_key')
       .on(t.singletonKey)
       .where(sql`${t.singletonKey} is not null and ${t.status} in ('queued', 'running')`),
+    // "Has this slot's recurring job run yet?" (any status).
+    index('jobs_singleton_any_idx').on(t.singletonKey).where(sql`${t.singletonKey} is not null`),
   ],
 );
 
@@ -295,6 +297,8 @@ export const channels = pgTable(
       .default('active'),
     qualityRating: text('quality_rating'),
     messagingLimit: text('messaging_limit'),
+    /** `STANDARD` (80 messages/s) or `HIGH` (1,000/s), from the Graph API. */
+    throughputLevel: text('throughput_level'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -44,7 +44,7 @@ export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefini
   return def;
 }
 
-/** Exponential back-off with full jitter: attempt 1 → up to base, doubling, capped. */
+/** Exponential back-off with jitter: between half and all of base × 2^(attempt−1), capped at max. */
 export function backoffMs(attempt: number, baseMs: number, maxMs: number, random = Math.random): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);

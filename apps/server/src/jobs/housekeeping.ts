@@ -1,6 +1,6 @@
-import { and, isNotNull, lt, or } from 'drizzle-orm';
+import { and, eq, isNotNull, lt, or } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
-import { channels, events, invites, sessions } from '../db/schema.js';
+import { channels, events, invites, jobs, sessions } from '../db/schema.js';
 import { pruneRateLimits } from '../modules/auth/rate-limit.js';
 import { deleteUnattachedUploads } from '../modules/media/index.js';
 import { syncTemplatesJob } from '../modules/templates/sync-templates.job.js';
@@ -11,7 +11,8 @@ const DAY = 86400_000;
 /**
  * Deletes what has no further use: delivered real-time events after a day, expired rate-limit windows,
  * sessions 30 days after they ended, invites 30 days after they expired, uploads never attached to a
- * message after 24 hours (row and file). Idempotent; safe on every node.
+ * message after 24 hours (row and file), finished jobs after a week; enqueues each channel's template
+ * sync once per 6-hour slot. Idempotent; safe on every node.
  */
 export async function runHousekeeping(ctx: AppContext, now = new Date()): Promise<void> {
   const started = performance.now();
@@ -33,14 +34,19 @@ export async function runHousekeeping(ctx: AppContext, now = new Date()): Promis
   const slot = Math.floor(now.getTime() / (6 * 3600_000));
   for (const ch of await ctx.db
     .select({ id: channels.id, workspaceId: channels.workspaceId })
-    .from(channels)) {
+    .from(channels)
+    .where(eq(channels.status, 'active'))) {
     await enqueueJob(
       ctx.db,
       syncTemplatesJob,
       { channelId: ch.id },
-      { workspaceId: ch.workspaceId, singletonKey: `templates:${ch.id}:${slot}` },
+      { workspaceId: ch.workspaceId, singletonKey: `templates:${ch.id}:${slot}`, oncePerKey: true },
     );
   }
+  // Finished jobs are kept a week for inspection (dead ones stay until replayed or looked at).
+  await ctx.db
+    .delete(jobs)
+    .where(and(eq(jobs.status, 'done'), lt(jobs.finishedAt, new Date(now.getTime() - 7 * DAY))));
   ctx.jobs.poke();
   ctx.metrics.jobsRun.inc({ job: 'system.housekeeping', outcome: 'done' });
   ctx.log.debug({ ms: Math.round(performance.now() - started) }, 'housekeeping done');

@@ -1,20 +1,31 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client.js';
 import { jobs } from '../db/schema.js';
 import type { JobDefinition } from './define-job.js';
 
 /**
  * Enqueues a job inside the caller's transaction (so it exists exactly when the data it is about
- * exists). With `singletonKey`, a second enqueue while one is queued or running is a no-op.
+ * exists). With `singletonKey`, a second enqueue while one is queued or running is a no-op; with
+ * `oncePerKey` as well, also after it finished (recurring jobs: one run per time slot).
  * Returns the job id, or null when a singleton was already there.
  */
 export async function enqueueJob<P>(
   tx: DbOrTx,
   def: JobDefinition<import('zod').ZodType<P>>,
   payload: P,
-  opts: { workspaceId?: string | null; runAt?: Date; singletonKey?: string } = {},
+  opts: { workspaceId?: string | null; runAt?: Date; singletonKey?: string; oncePerKey?: boolean } = {},
 ): Promise<number | null> {
   const parsed = def.payload.parse(payload);
+  if (opts.oncePerKey && opts.singletonKey) {
+    // A recurring job's slot key: once it ran (or runs), the slot is taken. Two nodes checking at the
+    // same moment still collide on the unique index while the job is queued.
+    const [taken] = await tx
+      .select({ id: jobs.id })
+      .from(jobs)
+      .where(eq(jobs.singletonKey, opts.singletonKey))
+      .limit(1);
+    if (taken) return null;
+  }
   const rows = await tx
     .insert(jobs)
     .values({

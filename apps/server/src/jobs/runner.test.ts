@@ -81,7 +81,7 @@ describe('job runner', () => {
     await runner.drain();
     expect(runs.get('perm')).toBe(1);
     expect((await statusOf(id!)).status).toBe('dead');
-    expect(await replayDeadJobs(server.ctx, { id: id! })).toBe(1);
+    expect(await replayDeadJobs(server.ctx.db, { id: id! })).toBe(1);
     await runner.drain();
     expect(runs.get('perm')).toBe(2);
   });

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
-import { rowsOf } from '../db/client.js';
+import { type DbOrTx, rowsOf } from '../db/client.js';
 import { jobs } from '../db/schema.js';
 import {
   backoffMs,
@@ -200,14 +200,11 @@ function toJobRow(r: Record<string, unknown>): JobRow {
 }
 
 /** Puts dead-lettered jobs back in the queue (all of one name, or one id). Returns how many. */
-export async function replayDeadJobs(
-  ctx: AppContext,
-  filter: { name?: string; id?: number },
-): Promise<number> {
+export async function replayDeadJobs(db: DbOrTx, filter: { name?: string; id?: number }): Promise<number> {
   const conditions = [eq(jobs.status, 'dead')];
   if (filter.name) conditions.push(eq(jobs.name, filter.name));
   if (filter.id) conditions.push(eq(jobs.id, filter.id));
-  const rows = await ctx.db
+  const rows = await db
     .update(jobs)
     .set({ status: 'queued', attempts: 0, runAt: new Date(), finishedAt: null, updatedAt: new Date() })
     .where(and(...conditions))

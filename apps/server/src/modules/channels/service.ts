@@ -102,6 +102,7 @@ export async function createChannel(
           displayPhoneNumber: info.display_phone_number ?? null,
           qualityRating: info.quality_rating ?? null,
           messagingLimit: info.messaging_limit_tier ?? null,
+          throughputLevel: info.throughput?.level ?? null,
           graphBaseUrl: creds.baseUrl,
           graphApiVersion: creds.apiVersion,
           ...secrets,

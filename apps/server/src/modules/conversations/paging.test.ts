@@ -8,12 +8,7 @@ let bed: WhatsAppTestbed;
 beforeAll(async () => {
   bed = await startWhatsAppTestbed();
   // Freeze the simulator's clock: every webhook below carries the same (second-precision) timestamp.
-  const r = await fetch(`${bed.sim.url}/_sim/clock`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ set: Date.now() }),
-  });
-  expect(r.status).toBe(200);
+  await bed.clock({ set: Date.now() });
 });
 afterAll(async () => bed?.close());
 

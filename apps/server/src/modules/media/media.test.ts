@@ -1,191 +1,66 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import { type RunningSimulator, startSimulator } from '@parley/wa-sim';
-import { signPayload } from '@parley/whatsapp';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, jobs, media, messages } from '../../db/schema.js';
 import { runHousekeeping } from '../../jobs/housekeeping.js';
-import { as, buildWorkspace, type Person, startTestServer, type TestServer } from '../../test/harness.js';
+import { as, type Person } from '../../test/harness.js';
+import {
+  type MessageSummary,
+  startWhatsAppTestbed,
+  until,
+  type WhatsAppTenant,
+  type WhatsAppTestbed,
+} from '../../test/whatsapp-testbed.js';
 
 /** The real server with the simulator over real HTTP: inbound media downloaded, uploads sent by id. */
-let server: TestServer;
-let sim: RunningSimulator;
-let serverUrl: string;
-let workspaceId: string;
-let owner: Person;
-let other: { workspaceId: string; owner: Person; channelId: string };
-const secret = 'app-secret-for-media-tests';
-const token = 'sim-access-token-media';
-const PNID = '106540352242922';
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined | null | false>,
-  ms = 20_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-async function connectChannel(ws: string, person: Person) {
-  const res = await as(server, person, {
-    method: 'POST',
-    url: `/api/v1/workspaces/${ws}/channels`,
-    payload: {
-      type: 'whatsapp',
-      name: 'Support',
-      phoneNumberId: PNID,
-      wabaId: '102290129340398',
-      accessToken: token,
-      appSecret: secret,
-      graphBaseUrl: sim.url,
-      graphApiVersion: 'v24.0',
-    },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  return res.json() as { id: string; verifyToken: string };
-}
+let bed: WhatsAppTestbed;
+let other: WhatsAppTenant;
+const UNTIL_MS = 20_000;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  await server.app.listen({ port: 0, host: '127.0.0.1' });
-  serverUrl = `http://127.0.0.1:${(server.app.server.address() as { port: number }).port}`;
-  sim = await startSimulator({
-    appSecret: secret,
-    accessToken: token,
-    phoneNumberId: PNID,
-    wabaId: '102290129340398',
-    statusDelays: { sentMs: 0, deliveredMs: 20, readMs: null },
-    webhook: { retryInitialDelayMs: 20, retryMaxDelayMs: 200 },
-  });
-  const ws = await buildWorkspace(server);
-  workspaceId = ws.workspace.id;
-  owner = ws.owner;
-  const channel = await connectChannel(workspaceId, owner);
-  const cfg = await fetch(`${sim.url}/_sim/config`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      webhookUrl: `${serverUrl}/webhooks/whatsapp/${channel.id}`,
-      verifyToken: channel.verifyToken,
-    }),
-  });
-  expect(cfg.status).toBe(200);
-  const b = await buildWorkspace(server, { name: 'Other GmbH' });
-  const bChannel = await connectChannel(b.workspace.id, b.owner);
-  other = { workspaceId: b.workspace.id, owner: b.owner, channelId: bChannel.id };
+  bed = await startWhatsAppTestbed();
+  other = await bed.addWorkspace({ name: 'Other GmbH' });
 });
-afterAll(async () => {
-  await sim?.close();
-  await server?.close();
-});
-
-const simPost = (path: string, body: unknown) =>
-  fetch(`${sim.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-
-/** A customer sends a message (with real bytes when `file` is given); returns its wamid. */
-async function inbound(
-  from: string,
-  name: string,
-  message: Record<string, unknown>,
-  file?: Buffer,
-  mime?: string,
-) {
-  const r = await simPost('/_sim/inbound', {
-    from,
-    name,
-    message,
-    ...(file ? { media: { data_base64: file.toString('base64'), mime_type: mime } } : {}),
-  });
-  expect(r.status, await r.clone().text()).toBe(200);
-  return ((await r.json()) as { id: string }).id;
-}
-
-type MessageJson = {
-  id: string;
-  providerMessageId: string | null;
-  type: string;
-  status: string;
-  text: string | null;
-  sentAt: string | null;
-  deliveredAt: string | null;
-  media: {
-    id: string;
-    kind: string;
-    mimeType: string;
-    sizeBytes: number | null;
-    filename: string | null;
-    status: string;
-    url: string | null;
-    error: string | null;
-  } | null;
-};
+afterAll(async () => bed?.close());
 
 async function conversationId(name: string): Promise<string> {
-  return until(`conversation of ${name}`, async () => {
-    const list = await as(server, owner, {
-      method: 'GET',
-      url: `/api/v1/workspaces/${workspaceId}/conversations`,
-    });
-    return (list.json().conversations as { id: string; contact: { name: string } }[]).find(
-      (c) => c.contact.name === name,
-    )?.id;
-  });
+  return until(
+    `conversation of ${name}`,
+    async () => (await bed.conversationOf(bed.owner, name))?.id,
+    UNTIL_MS,
+  );
 }
 
-async function messagesOf(conversation: string): Promise<MessageJson[]> {
-  const res = await as(server, owner, {
-    method: 'GET',
-    url: `/api/v1/workspaces/${workspaceId}/conversations/${conversation}/messages`,
-  });
-  expect(res.statusCode).toBe(200);
-  return res.json().messages;
-}
+const messagesOf = (conversation: string) => bed.messagesOf(bed.owner, conversation);
 
 /** Waits until the inbound message `wamid` has a file that is no longer pending. */
-async function settledMedia(name: string, wamid: string): Promise<MessageJson> {
+async function settledMedia(name: string, wamid: string): Promise<MessageSummary> {
   const conversation = await conversationId(name);
-  return until(`media of ${wamid}`, async () =>
-    (await messagesOf(conversation)).find(
-      (m) => m.providerMessageId === wamid && m.media && m.media.status !== 'pending',
-    ),
+  return until(
+    `media of ${wamid}`,
+    async () =>
+      (await messagesOf(conversation)).find(
+        (m) => m.providerMessageId === wamid && m.media && m.media.status !== 'pending',
+      ),
+    UNTIL_MS,
   );
 }
 
 async function mediaRow(id: string) {
-  const [row] = await server.ctx.db.select().from(media).where(eq(media.id, id));
+  const [row] = await bed.server.ctx.db.select().from(media).where(eq(media.id, id));
   return row!;
 }
 
 async function updatedEvents(messageId: string) {
-  return server.ctx.db
+  return bed.server.ctx.db
     .select()
     .from(events)
     .where(and(eq(events.type, 'message.updated'), sql`${events.payload}->>'messageId' = ${messageId}`));
 }
 
 function fetchFile(person: Person, url: string, headers: Record<string, string> = {}) {
-  return fetch(`${serverUrl}${url}`, { headers: { cookie: person.cookie, ...headers } });
-}
-
-function upload(person: Person, ws: string, bytes: Buffer, type: string, filename: string) {
-  const form = new FormData();
-  form.append('file', new Blob([bytes], { type }), filename);
-  return fetch(`${serverUrl}/api/v1/workspaces/${ws}/media`, {
-    method: 'POST',
-    headers: { cookie: person.cookie },
-    body: form,
-  });
+  return fetch(`${bed.serverUrl}${url}`, { headers: { cookie: person.cookie, ...headers } });
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -201,7 +76,7 @@ const webp = (size: number) => {
 
 /** Asserts the encrypted file on disk holds none of the plaintext (no 32-byte window of it). */
 function expectEncryptedOnDisk(ws: string, storageKey: string, plaintext: Buffer) {
-  const onDisk = fs.readFileSync(server.ctx.media.pathOf(ws, storageKey));
+  const onDisk = fs.readFileSync(bed.server.ctx.media.pathOf(ws, storageKey));
   expect(onDisk.length).toBeGreaterThan(plaintext.length);
   for (let at = 0; at + 32 <= plaintext.length; at += Math.max(32, Math.floor(plaintext.length / 50))) {
     expect(onDisk.includes(plaintext.subarray(at, at + 32))).toBe(false);
@@ -222,16 +97,17 @@ function headersOf(res: Response, names: string[]) {
 }
 
 describe('inbound media', () => {
-  let image: { bytes: Buffer; message: MessageJson };
+  let image: { bytes: Buffer; message: MessageSummary };
 
   it('downloads an image, stores it encrypted and serves it with the exact headers and bytes', async () => {
     const bytes = png(3 * 64 * 1024 + 777);
-    const wamid = await inbound(
+    const { id: wamid } = await bed.inbound(
       '4915110000001',
       'Ida Image',
       { type: 'image', image: { caption: 'my receipt' } },
-      bytes,
-      'image/png',
+      {
+        file: { bytes: bytes, mimeType: 'image/png' },
+      },
     );
     const message = await settledMedia('Ida Image', wamid);
     expect(message.type).toBe('image');
@@ -243,7 +119,7 @@ describe('inbound media', () => {
       filename: null,
       status: 'stored',
       error: null,
-      url: `/api/v1/workspaces/${workspaceId}/media/${message.media!.id}`,
+      url: `/api/v1/workspaces/${bed.workspaceId}/media/${message.media!.id}`,
     });
     const row = await mediaRow(message.media!.id);
     expect(row).toMatchObject({
@@ -251,11 +127,11 @@ describe('inbound media', () => {
       sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
     });
     expect(row.providerMediaId).toBeTruthy();
-    expectEncryptedOnDisk(workspaceId, row.storageKey!, bytes);
+    expectEncryptedOnDisk(bed.workspaceId, row.storageKey!, bytes);
     expect(row.fileKey).toMatch(/^pe1\./);
     expect(await updatedEvents(message.id)).toHaveLength(1);
 
-    const res = await fetchFile(owner, message.media!.url!);
+    const res = await fetchFile(bed.owner, message.media!.url!);
     expect(res.status).toBe(200);
     const names = Object.keys(exactHeaders('', ''));
     expect(headersOf(res, names)).toEqual(
@@ -272,27 +148,27 @@ describe('inbound media', () => {
   it('serves single byte ranges (206, across chunk boundaries, suffix) and 416 past the end', async () => {
     const { bytes, message } = image;
     const url = message.media!.url!;
-    const ranged = await fetchFile(owner, url, { range: 'bytes=65000-140000' });
+    const ranged = await fetchFile(bed.owner, url, { range: 'bytes=65000-140000' });
     expect(ranged.status).toBe(206);
     expect(ranged.headers.get('content-range')).toBe(`bytes 65000-140000/${bytes.length}`);
     expect(ranged.headers.get('content-length')).toBe('75001');
     expect(ranged.headers.get('content-disposition')).toMatch(/^attachment;/);
     expect(Buffer.from(await ranged.arrayBuffer()).equals(bytes.subarray(65000, 140001))).toBe(true);
 
-    const tail = await fetchFile(owner, url, { range: 'bytes=-100' });
+    const tail = await fetchFile(bed.owner, url, { range: 'bytes=-100' });
     expect(tail.status).toBe(206);
     expect(Buffer.from(await tail.arrayBuffer()).equals(bytes.subarray(bytes.length - 100))).toBe(true);
 
-    const open = await fetchFile(owner, url, { range: `bytes=${bytes.length - 10}-` });
+    const open = await fetchFile(bed.owner, url, { range: `bytes=${bytes.length - 10}-` });
     expect(open.status).toBe(206);
     expect((await open.arrayBuffer()).byteLength).toBe(10);
 
-    const past = await fetchFile(owner, url, { range: `bytes=${bytes.length}-` });
+    const past = await fetchFile(bed.owner, url, { range: `bytes=${bytes.length}-` });
     expect(past.status).toBe(416);
     expect(past.headers.get('content-range')).toBe(`bytes */${bytes.length}`);
     await past.arrayBuffer();
 
-    const several = await fetchFile(owner, url, { range: 'bytes=0-1,5-6' });
+    const several = await fetchFile(bed.owner, url, { range: 'bytes=0-1,5-6' });
     expect(several.status).toBe(200);
     expect((await several.arrayBuffer()).byteLength).toBe(bytes.length);
   });
@@ -300,13 +176,12 @@ describe('inbound media', () => {
   it('downloads a document, keeps its file name encrypted and serves it under that name', async () => {
     const bytes = pdf(20_000);
     const name = 'Rechnung März 2026.pdf';
-    const r = await simPost('/_sim/inbound', {
-      from: '4915110000002',
-      name: 'Doris Document',
-      message: { type: 'document', document: { filename: name } },
-      media: { data_base64: bytes.toString('base64'), mime_type: 'application/pdf', filename: name },
-    });
-    const wamid = ((await r.json()) as { id: string }).id;
+    const { id: wamid } = await bed.inbound(
+      '4915110000002',
+      'Doris Document',
+      { type: 'document', document: { filename: name } },
+      { file: { bytes, mimeType: 'application/pdf', filename: name } },
+    );
     const message = await settledMedia('Doris Document', wamid);
     expect(message.media).toMatchObject({
       kind: 'document',
@@ -316,10 +191,10 @@ describe('inbound media', () => {
     });
     const row = await mediaRow(message.media!.id);
     expect(row.filename).toMatch(/^pe1\./);
-    const dump = JSON.stringify(await server.ctx.db.select().from(media));
+    const dump = JSON.stringify(await bed.server.ctx.db.select().from(media));
     expect(dump).not.toContain('Rechnung');
-    expectEncryptedOnDisk(workspaceId, row.storageKey!, bytes);
-    const res = await fetchFile(owner, message.media!.url!);
+    expectEncryptedOnDisk(bed.workspaceId, row.storageKey!, bytes);
+    const res = await fetchFile(bed.owner, message.media!.url!);
     expect(headersOf(res, Object.keys(exactHeaders('', '')))).toEqual(
       exactHeaders(
         'application/pdf',
@@ -334,50 +209,61 @@ describe('inbound media', () => {
     ['a sticker', 'sticker', webp(40_000), 'image/webp', 'image/webp'],
   ])('downloads and serves %s', async (_label, kind, bytes, mime, served) => {
     const name = `Sam ${kind}`;
-    const wamid = await inbound(`49151100001${kind.length}`, name, { type: kind, [kind]: {} }, bytes, mime);
+    const { id: wamid } = await bed.inbound(
+      `49151100001${kind.length}`,
+      name,
+      { type: kind, [kind]: {} },
+      { file: { bytes, mimeType: mime } },
+    );
     const message = await settledMedia(name, wamid);
     expect(message.media).toMatchObject({ kind, status: 'stored', sizeBytes: bytes.length });
     const row = await mediaRow(message.media!.id);
-    expectEncryptedOnDisk(workspaceId, row.storageKey!, bytes);
-    const res = await fetchFile(owner, message.media!.url!);
+    expectEncryptedOnDisk(bed.workspaceId, row.storageKey!, bytes);
+    const res = await fetchFile(bed.owner, message.media!.url!);
     expect(res.headers.get('content-type')).toBe(served);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
   it('retries through a Graph API outage, and the file arrives', async () => {
-    expect((await simPost('/_sim/faults', { api: { error5xx: 1 } })).status).toBe(200);
+    await bed.faults({ api: { error5xx: 1 } });
     const bytes = png(5000);
-    const wamid = await inbound(
+    const { id: wamid } = await bed.inbound(
       '4915110000005',
       'Otto Outage',
       { type: 'image', image: {} },
-      bytes,
-      'image/png',
+      {
+        file: { bytes: bytes, mimeType: 'image/png' },
+      },
     );
     const conversation = await conversationId('Otto Outage');
     const [pending] = (await messagesOf(conversation)).filter((m) => m.providerMessageId === wamid);
     expect(pending!.media!.status).toBe('pending');
     expect(pending!.media!.url).toBeNull();
     expect(
-      (await fetchFile(owner, `/api/v1/workspaces/${workspaceId}/media/${pending!.media!.id}`)).status,
+      (await fetchFile(bed.owner, `/api/v1/workspaces/${bed.workspaceId}/media/${pending!.media!.id}`))
+        .status,
     ).toBe(404);
-    await until('a failed download attempt', async () => {
-      const [job] = await server.ctx.db
-        .select()
-        .from(jobs)
-        .where(
-          and(
-            eq(jobs.name, 'whatsapp.download-media'),
-            sql`${jobs.payload}->>'mediaId' = ${pending!.media!.id}`,
-          ),
-        );
-      return job && job.attempts >= 1 && job.lastError;
-    });
-    expect((await simPost('/_sim/faults', {})).status).toBe(200);
+    await until(
+      'a failed download attempt',
+      async () => {
+        const [job] = await bed.server.ctx.db
+          .select()
+          .from(jobs)
+          .where(
+            and(
+              eq(jobs.name, 'whatsapp.download-media'),
+              sql`${jobs.payload}->>'mediaId' = ${pending!.media!.id}`,
+            ),
+          );
+        return job && job.attempts >= 1 && job.lastError;
+      },
+      UNTIL_MS,
+    );
+    await bed.faults({});
     const message = await settledMedia('Otto Outage', wamid);
     expect(message.media!.status).toBe('stored');
-    const res = await fetchFile(owner, message.media!.url!);
+    const res = await fetchFile(bed.owner, message.media!.url!);
     expect(Buffer.from(await res.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
@@ -395,10 +281,11 @@ describe('inbound media', () => {
 
 describe('uploads', () => {
   const post = (bytes: Buffer, type: string, filename: string) =>
-    upload(owner, workspaceId, bytes, type, filename);
+    bed.upload(bed.owner, bytes, type, filename);
   const filesOnDisk = () =>
-    fs.readdirSync(server.ctx.media.root, { recursive: true, withFileTypes: true }).filter((d) => d.isFile())
-      .length;
+    fs
+      .readdirSync(bed.server.ctx.media.root, { recursive: true, withFileTypes: true })
+      .filter((d) => d.isFile()).length;
 
   it.each([
     ['a PNG renamed as PDF', png(2000), 'application/pdf', 'invoice.pdf'],
@@ -453,9 +340,9 @@ describe('uploads', () => {
   });
 
   it('refuses a body that is not multipart, and an empty file', async () => {
-    const json = await as(server, owner, {
+    const json = await as(bed.server, bed.owner, {
       method: 'POST',
-      url: `/api/v1/workspaces/${workspaceId}/media`,
+      url: `/api/v1/workspaces/${bed.workspaceId}/media`,
       payload: {},
     });
     expect(json.statusCode).toBe(400);
@@ -481,8 +368,8 @@ describe('uploads', () => {
     expect(dto).toMatchObject({ kind: 'document', status: 'stored', filename: 'passwd.txt' });
     const row = await mediaRow(dto.id);
     expect(row.filename).toMatch(/^pe1\./);
-    expect(row).toMatchObject({ direction: 'outbound', uploadedBy: owner.id, mimeType: 'text/plain' });
-    const served = await fetchFile(owner, dto.url);
+    expect(row).toMatchObject({ direction: 'outbound', uploadedBy: bed.owner.id, mimeType: 'text/plain' });
+    const served = await fetchFile(bed.owner, dto.url);
     expect(served.headers.get('content-disposition')).toBe(
       `attachment; filename="passwd.txt"; filename*=UTF-8''passwd.txt`,
     );
@@ -493,50 +380,51 @@ describe('uploads', () => {
 describe('sending an uploaded file', () => {
   it('sends an image with a caption once by media id; pending → sent → delivered; a second send is refused', async () => {
     const customer = '4915110000010';
-    await inbound(customer, 'Sina Send', { type: 'text', text: { body: 'Can you send the photo?' } });
+    await bed.inbound(customer, 'Sina Send', { type: 'text', text: { body: 'Can you send the photo?' } });
     const conversation = await conversationId('Sina Send');
     const bytes = png(10_000);
-    const up = await upload(owner, workspaceId, bytes, 'image/png', 'product.png');
+    const up = await bed.upload(bed.owner, bytes, 'image/png', 'product.png');
     expect(up.status).toBe(201);
     const file = (await up.json()) as { id: string; kind: string };
     expect(file.kind).toBe('image');
 
-    const sent = await as(server, owner, {
+    const sent = await as(bed.server, bed.owner, {
       method: 'POST',
-      url: `/api/v1/workspaces/${workspaceId}/conversations/${conversation}/messages`,
+      url: `/api/v1/workspaces/${bed.workspaceId}/conversations/${conversation}/messages`,
       payload: { media: { mediaId: file.id, caption: 'Here it is' } },
     });
     expect(sent.statusCode, sent.body).toBe(202);
-    const pending = sent.json() as MessageJson;
+    const pending = sent.json() as MessageSummary;
     expect(pending).toMatchObject({ type: 'image', status: 'pending', text: 'Here it is' });
     expect(pending.media).toMatchObject({ id: file.id, kind: 'image', status: 'stored' });
 
-    const delivered = await until('delivered', async () =>
-      (await messagesOf(conversation)).find((m) => m.id === pending.id && m.status === 'delivered'),
+    const delivered = await until(
+      'delivered',
+      async () =>
+        (await messagesOf(conversation)).find((m) => m.id === pending.id && m.status === 'delivered'),
+      UNTIL_MS,
     );
     expect(delivered.sentAt).toBeTruthy();
     expect(delivered.deliveredAt).toBeTruthy();
 
-    const log = (await (await fetch(`${sim.url}/_sim/sent?to=${customer}`)).json()) as {
-      type: string;
-      body: { image: { id: string; caption: string } };
-    }[];
+    const log = await bed.sentTo(customer);
     const last = log[log.length - 1]!;
+    const sentImage = last.body.image as { id: string; caption: string };
     expect(last.type).toBe('image');
-    expect(last.body.image.caption).toBe('Here it is');
-    const known = await fetch(`${sim.url}/v24.0/${last.body.image.id}?phone_number_id=${PNID}`, {
-      headers: { authorization: `Bearer ${token}` },
+    expect(sentImage.caption).toBe('Here it is');
+    const known = await fetch(`${bed.sim.url}/v24.0/${sentImage.id}?phone_number_id=${bed.phoneNumberId}`, {
+      headers: { authorization: `Bearer ${bed.accessToken}` },
     });
     expect(known.status).toBe(200);
     const info = (await known.json()) as { mime_type: string; file_size: string; url: string };
     expect(info).toMatchObject({ mime_type: 'image/png', file_size: String(bytes.length) });
-    const uploaded = await fetch(info.url, { headers: { authorization: `Bearer ${token}` } });
+    const uploaded = await fetch(info.url, { headers: { authorization: `Bearer ${bed.accessToken}` } });
     expect(Buffer.from(await uploaded.arrayBuffer()).equals(bytes)).toBe(true);
-    expect((await mediaRow(file.id)).providerMediaId).toBe(last.body.image.id);
+    expect((await mediaRow(file.id)).providerMediaId).toBe(sentImage.id);
 
-    const again = await as(server, owner, {
+    const again = await as(bed.server, bed.owner, {
       method: 'POST',
-      url: `/api/v1/workspaces/${workspaceId}/conversations/${conversation}/messages`,
+      url: `/api/v1/workspaces/${bed.workspaceId}/conversations/${conversation}/messages`,
       payload: { media: { mediaId: file.id } },
     });
     expect(again.statusCode).toBe(409);
@@ -544,66 +432,44 @@ describe('sending an uploaded file', () => {
   });
 
   it('another workspace can neither fetch nor send an upload', async () => {
-    const up = await upload(owner, workspaceId, pdf(3000), 'application/pdf', 'contract.pdf');
+    const up = await bed.upload(bed.owner, pdf(3000), 'application/pdf', 'contract.pdf');
     const file = (await up.json()) as { id: string; url: string };
     expect((await fetchFile(other.owner, file.url)).status).toBe(404);
     // The other workspace gets a conversation of its own (a signed webhook to its channel)…
-    const payload = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: '102290129340398',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '15550100001', phone_number_id: PNID },
-                contacts: [{ profile: { name: 'Olga Other' }, wa_id: '4915110000020' }],
-                messages: [
-                  {
-                    from: '4915110000020',
-                    id: `wamid.media-test.${crypto.randomUUID()}`,
-                    timestamp: String(Math.floor(Date.now() / 1000)),
-                    type: 'text',
-                    text: { body: 'hello' },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      ],
-    });
-    const hook = await fetch(`${serverUrl}/webhooks/whatsapp/${other.channelId}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(secret, payload) },
-      body: payload,
-    });
-    expect(hook.status).toBe(200);
-    const theirs = await until('their conversation', async () => {
-      const list = await as(server, other.owner, {
-        method: 'GET',
-        url: `/api/v1/workspaces/${other.workspaceId}/conversations`,
-      });
-      return (list.json().conversations as { id: string }[])[0]?.id;
-    });
+    const hook = await other.inbound(
+      '4915110000020',
+      'Olga Other',
+      { type: 'text', text: { body: 'hello' } },
+      { wait: true },
+    );
+    expect(hook.delivered).toBe(true);
+    const theirs = await until(
+      'their conversation',
+      async () => {
+        const list = await as(bed.server, other.owner, {
+          method: 'GET',
+          url: `/api/v1/workspaces/${other.workspaceId}/conversations`,
+        });
+        return (list.json().conversations as { id: string }[])[0]?.id;
+      },
+      UNTIL_MS,
+    );
     // …where our file id is as unknown as any other id, and our conversation is not found at all.
-    const there = await as(server, other.owner, {
+    const there = await as(bed.server, other.owner, {
       method: 'POST',
       url: `/api/v1/workspaces/${other.workspaceId}/conversations/${theirs}/messages`,
       payload: { media: { mediaId: file.id } },
     });
-    const unknown = await as(server, other.owner, {
+    const unknown = await as(bed.server, other.owner, {
       method: 'POST',
       url: `/api/v1/workspaces/${other.workspaceId}/conversations/${theirs}/messages`,
       payload: { media: { mediaId: crypto.randomUUID() } },
     });
     expect(there.statusCode).toBe(400);
     expect(there.json().error).toEqual({ ...unknown.json().error, requestId: there.json().error.requestId });
-    const ours = await as(server, other.owner, {
+    const ours = await as(bed.server, other.owner, {
       method: 'POST',
-      url: `/api/v1/workspaces/${workspaceId}/conversations/${await conversationId('Sina Send')}/messages`,
+      url: `/api/v1/workspaces/${bed.workspaceId}/conversations/${await conversationId('Sina Send')}/messages`,
       payload: { media: { mediaId: file.id } },
     });
     expect(ours.statusCode).toBe(404);
@@ -611,22 +477,22 @@ describe('sending an uploaded file', () => {
   });
 
   it('housekeeping deletes uploads never attached to a message after 24 hours (row and file)', async () => {
-    const up = await upload(owner, workspaceId, png(3000), 'image/png', 'unused.png');
+    const up = await bed.upload(bed.owner, png(3000), 'image/png', 'unused.png');
     const unused = (await up.json()) as { id: string };
     const row = await mediaRow(unused.id);
-    const where = server.ctx.media.pathOf(workspaceId, row.storageKey!);
+    const where = bed.server.ctx.media.pathOf(bed.workspaceId, row.storageKey!);
     expect(fs.existsSync(where)).toBe(true);
-    const [attached] = await server.ctx.db
+    const [attached] = await bed.server.ctx.db
       .select({ id: media.id, storageKey: media.storageKey })
       .from(media)
       .innerJoin(messages, eq(messages.mediaId, media.id))
       .where(eq(media.direction, 'outbound'));
-    await runHousekeeping(server.ctx, new Date(Date.now() + 23 * 3600_000));
+    await runHousekeeping(bed.server.ctx, new Date(Date.now() + 23 * 3600_000));
     expect(fs.existsSync(where)).toBe(true);
-    await runHousekeeping(server.ctx, new Date(Date.now() + 25 * 3600_000));
-    expect(await server.ctx.db.select().from(media).where(eq(media.id, unused.id))).toEqual([]);
+    await runHousekeeping(bed.server.ctx, new Date(Date.now() + 25 * 3600_000));
+    expect(await bed.server.ctx.db.select().from(media).where(eq(media.id, unused.id))).toEqual([]);
     expect(fs.existsSync(where)).toBe(false);
-    expect(fs.existsSync(server.ctx.media.pathOf(workspaceId, attached!.storageKey!))).toBe(true);
+    expect(fs.existsSync(bed.server.ctx.media.pathOf(bed.workspaceId, attached!.storageKey!))).toBe(true);
   });
 });
 
@@ -634,21 +500,25 @@ describe('sending an uploaded file', () => {
 describe('a download that cannot succeed', () => {
   it('ends failed with a reason and an event when WhatsApp no longer has the file (never a 500)', async () => {
     // The webhook is held back while the simulator's clock passes the 7-day lifetime of media ids.
-    expect((await simPost('/_sim/faults', { webhook: { delay: 1, delayMs: 500 } })).status).toBe(200);
-    const wamid = await inbound(
+    await bed.faults({ webhook: { delay: 1, delayMs: 500 } });
+    const { id: wamid } = await bed.inbound(
       '4915110000030',
       'Eva Expired',
       { type: 'image', image: {} },
-      png(4000),
-      'image/png',
+      {
+        file: { bytes: png(4000), mimeType: 'image/png' },
+      },
     );
-    expect((await simPost('/_sim/clock', { advance: '8d' })).status).toBe(200);
+    await bed.clock({ advance: '8d' });
     const message = await settledMedia('Eva Expired', wamid);
-    expect((await simPost('/_sim/faults', {})).status).toBe(200);
+    await bed.faults({});
     expect(message.media).toMatchObject({ status: 'failed', url: null });
     expect(message.media!.error).toMatch(/no longer has this file/);
     expect(await updatedEvents(message.id)).toHaveLength(1);
-    const res = await fetchFile(owner, `/api/v1/workspaces/${workspaceId}/media/${message.media!.id}`);
+    const res = await fetchFile(
+      bed.owner,
+      `/api/v1/workspaces/${bed.workspaceId}/media/${message.media!.id}`,
+    );
     expect(res.status).toBe(404);
     expect((await mediaRow(message.media!.id)).storageKey).toBeNull();
   });

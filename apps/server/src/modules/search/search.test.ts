@@ -1,99 +1,40 @@
-import { type RunningSimulator, startSimulator } from '@parley/wa-sim';
 import { and, eq, lt, or, type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../db/client.js';
 import { conversations, instanceSettings } from '../../db/schema.js';
-import { as, buildWorkspace, type Person, startTestServer, type TestServer } from '../../test/harness.js';
+import { as } from '../../test/harness.js';
+import {
+  startWhatsAppTestbed,
+  until,
+  type WhatsAppTenant,
+  type WhatsAppTestbed,
+} from '../../test/whatsapp-testbed.js';
 import { enqueueSearchBackfill } from './backfill-tokens.job.js';
 import { type SearchBounds, searchConversations } from './search-conversations.js';
 import { splitWords } from './tokenizer.js';
 
 /** Search over the real routes: the real server, two workspaces, each with a simulator over HTTP. */
-let server: TestServer;
-let serverUrl: string;
-const sims: RunningSimulator[] = [];
-type Tenant = { workspaceId: string; owner: Person; sim: RunningSimulator };
-let a: Tenant;
-let b: Tenant;
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 15_000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** A workspace with a WhatsApp number connected to its own simulator. */
-async function tenant(phoneNumberId: string): Promise<Tenant> {
-  const secret = `app-secret-${phoneNumberId}`;
-  const sim = await startSimulator({
-    appSecret: secret,
-    accessToken: 'sim-access-token-123',
-    phoneNumberId,
-    wabaId: '102290129340398',
-    displayPhoneNumber: '+49 30 1234567',
-    statusDelays: { sentMs: 0, deliveredMs: 20, readMs: null },
-    webhook: { retryInitialDelayMs: 20, retryMaxDelayMs: 200 },
-  });
-  sims.push(sim);
-  const { workspace, owner } = await buildWorkspace(server);
-  const res = await as(server, owner, {
-    method: 'POST',
-    url: `/api/v1/workspaces/${workspace.id}/channels`,
-    payload: {
-      type: 'whatsapp',
-      name: 'Hauptnummer',
-      phoneNumberId,
-      wabaId: '102290129340398',
-      accessToken: 'sim-access-token-123',
-      appSecret: secret,
-      graphBaseUrl: sim.url,
-      graphApiVersion: 'v24.0',
-    },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  const channel = res.json();
-  const cfg = await fetch(`${sim.url}/_sim/config`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      webhookUrl: `${serverUrl}/webhooks/whatsapp/${channel.id}`,
-      verifyToken: channel.verifyToken,
-    }),
-  });
-  expect(cfg.status).toBe(200);
-  return { workspaceId: workspace.id, owner, sim };
-}
-
-async function inbound(t: Tenant, from: string, name: string, message: Record<string, unknown>) {
-  const r = await fetch(`${t.sim.url}/_sim/inbound?wait=true`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ from, name, message }),
-  });
-  expect(r.status, await r.clone().text()).toBe(200);
-}
+let bed: WhatsAppTestbed;
+let a: WhatsAppTenant;
+let b: WhatsAppTenant;
 
 type Listed = { id: string; contact: { name: string | null } };
 
-async function list(t: Tenant, query: string) {
-  return as(server, t.owner, {
+async function list(t: WhatsAppTenant, query: string) {
+  return as(bed.server, t.owner, {
     method: 'GET',
     url: `/api/v1/workspaces/${t.workspaceId}/conversations?${query}`,
   });
 }
 
 /** The contact names of the conversations a search finds, in the order returned. */
-async function search(t: Tenant, q: string, extra = ''): Promise<(string | null)[]> {
+async function search(t: WhatsAppTenant, q: string, extra = ''): Promise<(string | null)[]> {
   const res = await list(t, `q=${encodeURIComponent(q)}${extra}`);
   expect(res.statusCode, res.body).toBe(200);
   return (res.json().conversations as Listed[]).map((c) => c.contact.name);
 }
 
-async function conversationOf(t: Tenant, name: string) {
+async function conversationOf(t: WhatsAppTenant, name: string) {
   return until(name, async () => {
     const all = (await list(t, 'limit=100')).json().conversations as Listed[];
     return all.find((c) => c.contact.name === name);
@@ -108,12 +49,18 @@ const texts = {
   other: 'Geheimwort Quokka',
 };
 
+/** A customer writes; resolves once the server answered the webhook (so messages arrive in this order). */
+const inbound = (t: WhatsAppTenant, from: string, name: string, message: Record<string, unknown>) =>
+  t.inbound(from, name, message, { wait: true });
+
 beforeAll(async () => {
-  server = await startTestServer();
-  await server.app.listen({ port: 0, host: '127.0.0.1' });
-  serverUrl = `http://127.0.0.1:${(server.app.server.address() as { port: number }).port}`;
-  a = await tenant('106540352242922');
-  b = await tenant('106540352242933');
+  // Each workspace's number has a secret of its own.
+  bed = await startWhatsAppTestbed({
+    phoneNumberId: '106540352242922',
+    appSecret: 'app-secret-106540352242922',
+  });
+  a = bed;
+  b = await bed.addWorkspace({ phoneNumberId: '106540352242933', appSecret: 'app-secret-106540352242933' });
   await inbound(a, '4915112345678', 'Erika Müller', { type: 'text', text: { body: texts.erika } });
   await inbound(a, '4917098765432', 'Jonas Schmidt', { type: 'text', text: { body: texts.jonas } });
   await inbound(a, '436601234567', 'Zoë Weber', {
@@ -124,7 +71,7 @@ beforeAll(async () => {
   await conversationOf(a, 'Zoë Weber');
   await conversationOf(b, 'Kai Fremd');
   const erika = await conversationOf(a, 'Erika Müller');
-  const sent = await as(server, a.owner, {
+  const sent = await as(bed.server, a.owner, {
     method: 'POST',
     url: `/api/v1/workspaces/${a.workspaceId}/conversations/${erika.id}/messages`,
     payload: { text: texts.reply },
@@ -132,10 +79,7 @@ beforeAll(async () => {
   expect(sent.statusCode, sent.body).toBe(202);
 });
 
-afterAll(async () => {
-  for (const sim of sims) await sim.close();
-  await server?.close();
-});
+afterAll(async () => bed?.close());
 
 describe('search by contact', () => {
   it.each([
@@ -207,7 +151,7 @@ describe('search bounds', () => {
     const ids: string[] = [];
     let filter: SQL | undefined;
     for (let page = 0; page < 50; page++) {
-      const found = await searchConversations(server.ctx, a.workspaceId, q, filter, 100, bounds);
+      const found = await searchConversations(bed.server.ctx, a.workspaceId, q, filter, 100, bounds);
       ids.push(...found.ids);
       const at = found.resumeAfter;
       if (!at) return ids;
@@ -238,17 +182,17 @@ describe('search bounds', () => {
     'zoe',
     'Quokka',
   ])('walking the list one conversation at a time finds the same as the index for %j', async (q) => {
-    const fromIndex = await searchConversations(server.ctx, a.workspaceId, q, undefined, 100);
+    const fromIndex = await searchConversations(bed.server.ctx, a.workspaceId, q, undefined, 100);
     expect(fromIndex.resumeAfter).toBeNull();
     expect(await allPages(q, walking)).toEqual(fromIndex.ids);
   });
 
   it('stops at the decryption budget and says where to resume', async () => {
     const budget = { ...walking, probeLimit: 5000, candidateRounds: 10, maxDecryptions: 0 };
-    const first = await searchConversations(server.ctx, a.workspaceId, 'brauch', undefined, 100, budget);
+    const first = await searchConversations(bed.server.ctx, a.workspaceId, 'brauch', undefined, 100, budget);
     expect(first.ids).toHaveLength(1);
     expect(first.resumeAfter?.id).toBe(first.ids[0]);
-    const all = await searchConversations(server.ctx, a.workspaceId, 'brauch', undefined, 100);
+    const all = await searchConversations(bed.server.ctx, a.workspaceId, 'brauch', undefined, 100);
     expect(all.ids).toHaveLength(2);
     expect(await allPages('brauch', budget)).toEqual(all.ids);
   });
@@ -285,7 +229,7 @@ describe('hostile queries', () => {
 describe('the blind index', () => {
   it('stores no plaintext word, name or number in the token columns', async () => {
     const rows = rowsOf<{ tokens: string[] }>(
-      await server.ctx.db.execute(sql`
+      await bed.server.ctx.db.execute(sql`
         select search_tokens as tokens from messages
         union all select name_tokens from contacts`),
     );
@@ -302,24 +246,24 @@ describe('the blind index', () => {
   });
 
   it('the backfill job fills tokens of rows written before search existed', async () => {
-    await server.ctx.jobs.drain();
-    await server.ctx.db.execute(
+    await bed.server.ctx.jobs.drain();
+    await bed.server.ctx.db.execute(
       sql`update messages set search_tokens = '{}' where workspace_id = ${a.workspaceId}`,
     );
-    await server.ctx.db.execute(
+    await bed.server.ctx.db.execute(
       sql`update contacts set name_tokens = '{}' where workspace_id = ${a.workspaceId}`,
     );
     expect(await search(a, 'heute')).toEqual([]);
     expect(await search(a, 'Erika')).toEqual([]);
-    await server.ctx.db.delete(instanceSettings).where(eq(instanceSettings.key, 'search_backfill'));
-    await enqueueSearchBackfill(server.ctx);
-    await server.ctx.jobs.drain();
+    await bed.server.ctx.db.delete(instanceSettings).where(eq(instanceSettings.key, 'search_backfill'));
+    await enqueueSearchBackfill(bed.server.ctx);
+    await bed.server.ctx.jobs.drain();
     expect(await search(a, 'heute')).toEqual(['Erika Müller']);
     expect(await search(a, 'Erika')).toEqual(['Erika Müller']);
     expect(await search(a, '0151 12345678')).toEqual(['Erika Müller']);
     expect(await search(b, 'quokka')).toEqual(['Kai Fremd']);
     // Once done, a new start's backfill finds the marker and does nothing.
-    const [marker] = await server.ctx.db
+    const [marker] = await bed.server.ctx.db
       .select()
       .from(instanceSettings)
       .where(eq(instanceSettings.key, 'search_backfill'));

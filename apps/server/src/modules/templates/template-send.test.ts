@@ -32,13 +32,7 @@ const pdf = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Roo
 
 /** Uploads a file like the composer does (multipart, one part "file"); returns the media id. */
 async function upload(bytes: Buffer, type: string, name: string): Promise<string> {
-  const form = new FormData();
-  form.append('file', new Blob([bytes], { type }), name);
-  const res = await fetch(`${bed.serverUrl}${url('/media')}`, {
-    method: 'POST',
-    headers: { cookie: bed.owner.cookie },
-    body: form,
-  });
+  const res = await bed.upload(bed.owner, bytes, type, name);
   expect(res.status, await res.clone().text()).toBe(201);
   return ((await res.json()) as { id: string }).id;
 }

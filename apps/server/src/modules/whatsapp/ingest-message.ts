@@ -113,23 +113,25 @@ export async function ingestInboundMessage(
   if (inserted.length === 0) return false;
   await attachInboundMedia(ctx, tx, ws, inserted[0]!.id, m);
 
-  const preview = await ctx.keyring.encrypt(tx, ws, previewOf({ type, text }), 'conversations.preview');
-  // Reactions, system notices and "opened the chat" are not messages from the customer: they neither
-  // count as unread nor open the 24-hour window (contract 8.1).
+  // Reactions, system notices and "opened the chat" are not messages from the customer: they do not
+  // count as unread, open the 24-hour window (contract 8.1), reopen the conversation or become its
+  // preview.
   const counts = type !== 'reaction' && type !== 'system' && type !== 'request_welcome';
-  await tx
-    .update(conversations)
-    .set({
-      lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${at.toISOString()}::timestamptz)`,
-      lastInboundAt: counts
-        ? sql`greatest(coalesce(${conversations.lastInboundAt}, ${at.toISOString()}::timestamptz), ${at.toISOString()}::timestamptz)`
-        : conversations.lastInboundAt,
-      lastMessagePreview: preview,
-      unreadCount: counts ? sql`${conversations.unreadCount} + 1` : conversations.unreadCount,
-      status: sql`case when ${conversations.status} in ('resolved', 'snoozed') then 'open' else ${conversations.status} end`,
-      updatedAt: new Date(),
-    })
-    .where(and(eq(conversations.id, conversation!.id), eq(conversations.workspaceId, ws)));
+  if (counts) {
+    const preview = await ctx.keyring.encrypt(tx, ws, previewOf({ type, text }), 'conversations.preview');
+    const iso = at.toISOString();
+    await tx
+      .update(conversations)
+      .set({
+        lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${iso}::timestamptz)`,
+        lastInboundAt: sql`greatest(coalesce(${conversations.lastInboundAt}, ${iso}::timestamptz), ${iso}::timestamptz)`,
+        lastMessagePreview: preview,
+        unreadCount: sql`${conversations.unreadCount} + 1`,
+        status: sql`case when ${conversations.status} in ('resolved', 'snoozed') then 'open' else ${conversations.status} end`,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(conversations.id, conversation!.id), eq(conversations.workspaceId, ws)));
+  }
   await recordEvent(tx, {
     type: 'message.created',
     workspaceId: ws,

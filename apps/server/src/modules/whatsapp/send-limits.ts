@@ -50,6 +50,14 @@ export class SlotBucket {
 }
 
 export const DEFAULT_THROUGHPUT_MPS = 80;
+
+/** Messages per second of a number by its Graph API throughput level (contract 8.3). */
+export function throughputMps(level: string | null | undefined): number {
+  return level === 'HIGH' ? 1000 : DEFAULT_THROUGHPUT_MPS;
+}
+
+/** How long a message may wait for sending limits before it is given up as failed. */
+export const MAX_LIMIT_WAIT_MS = 3600_000;
 export const PAIR_INTERVAL_MS = 6000;
 export const PAIR_BURST = 45;
 const MAX_PAIRS = 100_000;

@@ -9,6 +9,7 @@ import { ensureGraphMediaId } from '../media/index.js';
 import { withHeaderMedia } from '../templates/send-components.js';
 import { applyToMessage } from './apply-status.js';
 import { GraphApiError, graphRequest } from './graph-client.js';
+import { MAX_LIMIT_WAIT_MS, throughputMps } from './send-limits.js';
 
 /**
  * Sends one outbound message through the Graph API, at most once: the message is tagged with our id in
@@ -68,6 +69,9 @@ export const sendMessageJob = defineJob({
      */
     const giveUpOrRetry = async (err: unknown, ambiguous: boolean): Promise<void> => {
       if (!(err instanceof GraphApiError)) throw err;
+      // Limits make a message wait without using up attempts, but not for ever.
+      const limited = err.code === 131056 || err.code === 130429 || err.httpStatus === 429;
+      if (limited && Date.now() - m.createdAt.getTime() > MAX_LIMIT_WAIT_MS) return markFinal('failed', err);
       if (err.code === 131056)
         throw new RetryLaterError(ctx.sendLimits.penalizePair(ch.phoneNumberId, contact.id), err.message);
       if (err.code === 130429 || err.httpStatus === 429) {
@@ -157,7 +161,7 @@ export const sendMessageJob = defineJob({
       };
     }
     // Throughput of the number and pair rate to this customer: wait for a slot instead of being refused.
-    const wait = ctx.sendLimits.reserve(ch.phoneNumberId, contact.id);
+    const wait = ctx.sendLimits.reserve(ch.phoneNumberId, contact.id, throughputMps(ch.throughputLevel));
     if (wait > 0) throw new RetryLaterError(wait + Math.random() * 50, 'waiting for a send slot');
     const body: Record<string, unknown> = {
       messaging_product: 'whatsapp',

@@ -63,6 +63,31 @@ describe('reactions', () => {
     expect((await bed.conversationOf(bed.owner, 'Rita Reaktion'))?.lastMessagePreview).toBe('Hallo!');
   });
 
+  it("a customer's reaction neither reopens a resolved conversation nor becomes its preview", async () => {
+    const { conv } = await customer('4915100000104', 'Rudi Reagiert', 'Danke für die schnelle Hilfe');
+    const reply = await send(conv.id, { text: 'Gern geschehen!' });
+    const replied = await statusOf(conv.id, reply.json().id, ['sent', 'delivered', 'read']);
+    const resolved = await as(bed.server, bed.owner, {
+      method: 'POST',
+      url: url(`/conversations/${conv.id}/status`),
+      payload: { status: 'resolved' },
+    });
+    expect(resolved.statusCode).toBe(204);
+    const { id: reactionId } = await bed.inbound('4915100000104', 'Rudi Reagiert', {
+      type: 'reaction',
+      reaction: { message_id: replied.providerMessageId, emoji: '❤️' },
+    });
+    await until('the reaction', async () =>
+      (await bed.messagesOf(bed.owner, conv.id)).find((m) => m.providerMessageId === reactionId),
+    );
+    const after = await as(bed.server, bed.owner, { method: 'GET', url: url(`/conversations/${conv.id}`) });
+    expect(after.json()).toMatchObject({
+      status: 'resolved',
+      lastMessagePreview: 'Gern geschehen!',
+      unreadCount: 1, // only the first message
+    });
+  });
+
   it('refuses a reaction to a message of another conversation', async () => {
     const a = await customer('4915100000102', 'Anna Andere');
     const b = await customer('4915100000103', 'Bernd Beispiel');
@@ -118,13 +143,7 @@ describe('order', () => {
       Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
       Buffer.alloc(64_000, 7),
     ]);
-    const form = new FormData();
-    form.append('file', new Blob([png], { type: 'image/png' }), 'foto.png');
-    const uploaded = await fetch(`${bed.serverUrl}${url('/media')}`, {
-      method: 'POST',
-      headers: { cookie: bed.owner.cookie },
-      body: form,
-    });
+    const uploaded = await bed.upload(bed.owner, png, 'image/png', 'foto.png');
     expect(uploaded.status, await uploaded.clone().text()).toBe(201);
     const image = await send(conv.id, {
       media: { mediaId: ((await uploaded.json()) as { id: string }).id, caption: 'Erst das Bild' },
@@ -145,15 +164,9 @@ describe('order', () => {
 describe('a send whose answer was lost', () => {
   it('is reconciled by the status webhook carrying our id and never sent twice', async () => {
     const { conv } = await customer('4915100000501', 'Lena Lost');
-    const faults = (body: unknown) =>
-      fetch(`${bed.sim.url}/_sim/faults`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
     // Status webhooks come late (3 s): a quick blind retry would send a second copy before them.
     await bed.simConfig({ statusDelays: { sentMs: 3000, deliveredMs: 3020 } });
-    expect((await faults({ api: { lostResponse: 1 } })).status).toBe(200);
+    await bed.faults({ api: { lostResponse: 1 } });
     let messageId: string;
     try {
       const res = await send(conv.id, { text: 'Antwort ging verloren' });
@@ -161,7 +174,7 @@ describe('a send whose answer was lost', () => {
       // WhatsApp performed the send and answered 500; its status webhooks name our message id.
       await statusOf(conv.id, messageId, ['sent', 'delivered', 'read']);
     } finally {
-      await faults({ api: { lostResponse: 0 } });
+      await bed.faults({ api: { lostResponse: 0 } });
       await bed.simConfig({ statusDelays: { sentMs: 0, deliveredMs: 20 } });
     }
     // The retry that was scheduled for the 500 runs now and must not send again.

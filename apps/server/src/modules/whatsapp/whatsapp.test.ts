@@ -1,125 +1,34 @@
-import { type RunningSimulator, startSimulator } from '@parley/wa-sim';
 import { signPayload } from '@parley/whatsapp';
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversations, webhookEvents } from '../../db/schema.js';
-import {
-  as,
-  buildMember,
-  buildWorkspace,
-  type Person,
-  startTestServer,
-  type TestServer,
-} from '../../test/harness.js';
+import { as, buildMember, buildWorkspace } from '../../test/harness.js';
+import { startWhatsAppTestbed, until, type WhatsAppTestbed } from '../../test/whatsapp-testbed.js';
 
 /** The real server with the simulator over real HTTP: webhooks in, Graph API calls out. */
-let server: TestServer;
-let sim: RunningSimulator;
-let serverUrl: string;
-let workspaceId: string;
-let owner: Person;
-let channel: { id: string; verifyToken: string; webhookUrl: string };
-const secret = 'app-secret-for-tests-123';
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | undefined | null | false>,
-  ms = 15_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+let bed: WhatsAppTestbed;
 
 beforeAll(async () => {
-  server = await startTestServer();
-  await server.app.listen({ port: 0, host: '127.0.0.1' });
-  serverUrl = `http://127.0.0.1:${(server.app.server.address() as { port: number }).port}`;
-  sim = await startSimulator({
-    appSecret: secret,
-    accessToken: 'sim-access-token-123',
-    phoneNumberId: '106540352242922',
-    wabaId: '102290129340398',
-    displayPhoneNumber: '+49 30 1234567',
-    statusDelays: { sentMs: 0, deliveredMs: 20, readMs: null },
-    webhook: { retryInitialDelayMs: 20, retryMaxDelayMs: 200 },
-  });
-  const ws = await buildWorkspace(server);
-  workspaceId = ws.workspace.id;
-  owner = ws.owner;
-  const res = await as(server, owner, {
-    method: 'POST',
-    url: `/api/v1/workspaces/${workspaceId}/channels`,
-    payload: {
-      type: 'whatsapp',
-      name: 'Hauptnummer',
-      phoneNumberId: '106540352242922',
-      wabaId: '102290129340398',
-      accessToken: 'sim-access-token-123',
-      appSecret: secret,
-      graphBaseUrl: sim.url,
-      graphApiVersion: 'v24.0',
-    },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  channel = res.json();
-  const cfg = await fetch(`${sim.url}/_sim/config`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      webhookUrl: `${serverUrl}/webhooks/whatsapp/${channel.id}`,
-      verifyToken: channel.verifyToken,
-    }),
-  });
-  expect(cfg.status).toBe(200);
+  bed = await startWhatsAppTestbed();
 });
-afterAll(async () => {
-  await sim?.close();
-  await server?.close();
-});
-
-async function inbound(from: string, name: string, message: Record<string, unknown>) {
-  const r = await fetch(`${sim.url}/_sim/inbound`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ from, name, message }),
-  });
-  expect(r.status).toBe(200);
-  return (await r.json()) as { id: string };
-}
-
-async function conversationOf(person: Person, name: string) {
-  const list = await as(server, person, {
-    method: 'GET',
-    url: `/api/v1/workspaces/${workspaceId}/conversations`,
-  });
-  return (
-    list.json().conversations as {
-      id: string;
-      contact: { name: string };
-      unreadCount: number;
-      lastMessagePreview: string;
-    }[]
-  ).find((c) => c.contact.name === name);
-}
+afterAll(async () => bed?.close());
 
 describe('connecting a number', () => {
   it('checks credentials against the Graph API and shows the number', async () => {
     const list = (
-      await as(server, owner, { method: 'GET', url: `/api/v1/workspaces/${workspaceId}/channels` })
+      await as(bed.server, bed.owner, {
+        method: 'GET',
+        url: `/api/v1/workspaces/${bed.workspaceId}/channels`,
+      })
     ).json();
     expect(list.channels[0]).toMatchObject({ name: 'Hauptnummer', status: 'active', isSandbox: false });
     expect(list.channels[0].displayPhoneNumber).toMatch(/49/);
-    expect(list.channels[0].webhookUrl).toBe(`http://parley.test/webhooks/whatsapp/${channel.id}`);
-    expect(JSON.stringify(list)).not.toContain('sim-access-token-123');
-    expect(JSON.stringify(list)).not.toContain(secret);
-    const bad = await as(server, owner, {
+    expect(list.channels[0].webhookUrl).toBe(`http://parley.test/webhooks/whatsapp/${bed.channel.id}`);
+    expect(JSON.stringify(list)).not.toContain(bed.accessToken);
+    expect(JSON.stringify(list)).not.toContain(bed.appSecret);
+    const bad = await as(bed.server, bed.owner, {
       method: 'POST',
-      url: `/api/v1/workspaces/${workspaceId}/channels`,
+      url: `/api/v1/workspaces/${bed.workspaceId}/channels`,
       payload: {
         type: 'whatsapp',
         name: 'X',
@@ -127,7 +36,7 @@ describe('connecting a number', () => {
         wabaId: '1',
         accessToken: 'wrong-token-123',
         appSecret: 'whatever1',
-        graphBaseUrl: sim.url,
+        graphBaseUrl: bed.sim.url,
       },
     });
     expect(bad.statusCode).toBe(422);
@@ -136,21 +45,21 @@ describe('connecting a number', () => {
 
   it('answers the verification handshake only with the right verify token', async () => {
     const ok = await fetch(
-      `${serverUrl}/webhooks/whatsapp/${channel.id}?hub.mode=subscribe&hub.verify_token=${channel.verifyToken}&hub.challenge=1158201444`,
+      `${bed.serverUrl}/webhooks/whatsapp/${bed.channel.id}?hub.mode=subscribe&hub.verify_token=${bed.channel.verifyToken}&hub.challenge=1158201444`,
     );
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe('1158201444');
     const wrong = await fetch(
-      `${serverUrl}/webhooks/whatsapp/${channel.id}?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`,
+      `${bed.serverUrl}/webhooks/whatsapp/${bed.channel.id}?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1`,
     );
     expect(wrong.status).toBe(403);
   });
 
   it('agents cannot connect numbers', async () => {
-    const agent = await buildMember(server, workspaceId, owner, 'agent');
-    const res = await as(server, agent, {
+    const agent = await buildMember(bed.server, bed.workspaceId, bed.owner, 'agent');
+    const res = await as(bed.server, agent, {
       method: 'POST',
-      url: `/api/v1/workspaces/${workspaceId}/channels`,
+      url: `/api/v1/workspaces/${bed.workspaceId}/channels`,
       payload: {},
     });
     expect(res.statusCode).toBe(403);
@@ -159,49 +68,35 @@ describe('connecting a number', () => {
 
 describe('a conversation end to end', () => {
   it('receives a customer message, answers it, and follows the ticks', async () => {
-    await inbound('4915112345678', 'Erika Musterfrau', {
+    await bed.inbound('4915112345678', 'Erika Musterfrau', {
       type: 'text',
       text: { body: 'Hallo, habt ihr heute offen?' },
     });
-    const conv = await until('the conversation', () => conversationOf(owner, 'Erika Musterfrau'));
+    const conv = await until('the conversation', () => bed.conversationOf(bed.owner, 'Erika Musterfrau'));
     expect(conv.unreadCount).toBe(1);
     expect(conv.lastMessagePreview).toBe('Hallo, habt ihr heute offen?');
-    const msgs = (
-      await as(server, owner, {
-        method: 'GET',
-        url: `/api/v1/workspaces/${workspaceId}/conversations/${conv.id}/messages`,
-      })
-    ).json();
-    expect(msgs.messages[0]).toMatchObject({
+    const msgs = await bed.messagesOf(bed.owner, conv.id);
+    expect(msgs[0]).toMatchObject({
       direction: 'inbound',
       type: 'text',
       text: 'Hallo, habt ihr heute offen?',
       status: 'received',
     });
 
-    const sent = await as(server, owner, {
+    const sent = await as(bed.server, bed.owner, {
       method: 'POST',
-      url: `/api/v1/workspaces/${workspaceId}/conversations/${conv.id}/messages`,
+      url: `/api/v1/workspaces/${bed.workspaceId}/conversations/${conv.id}/messages`,
       payload: { text: 'Ja, bis 18 Uhr! 🥐' },
     });
     expect(sent.statusCode).toBe(202);
     expect(sent.json().status).toBe('pending');
     const messageId = sent.json().id;
     const delivered = await until('delivered', async () => {
-      const page = (
-        await as(server, owner, {
-          method: 'GET',
-          url: `/api/v1/workspaces/${workspaceId}/conversations/${conv.id}/messages`,
-        })
-      ).json();
-      const m = page.messages.find((x: { id: string }) => x.id === messageId);
+      const m = (await bed.messagesOf(bed.owner, conv.id)).find((x) => x.id === messageId);
       return m?.status === 'delivered' ? m : null;
     });
     expect(delivered.providerMessageId).toMatch(/^wamid\./);
-    const atSim = (await (await fetch(`${sim.url}/_sim/sent?to=4915112345678`)).json()) as {
-      messages: { request: Record<string, unknown> }[];
-    };
-    const list = (atSim as unknown as { messages?: unknown[] }).messages ?? (atSim as unknown as unknown[]);
+    const list = await bed.sentTo('4915112345678');
     expect(JSON.stringify(list)).toContain('Ja, bis 18 Uhr!');
     expect(JSON.stringify(list)).toContain(messageId); // biz_opaque_callback_data
     expect(JSON.stringify(list).split('Ja, bis 18 Uhr!').length - 1).toBe(1); // sent once
@@ -218,7 +113,7 @@ describe('a conversation end to end', () => {
               field: 'messages',
               value: {
                 messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '49301234567', phone_number_id: '106540352242922' },
+                metadata: { display_phone_number: '49301234567', phone_number_id: bed.phoneNumberId },
                 contacts: [{ profile: { name: 'Duplicate Dora' }, wa_id: '4917600000001' }],
                 messages: [
                   {
@@ -235,24 +130,13 @@ describe('a conversation end to end', () => {
         },
       ],
     });
-    const post = () =>
-      fetch(`${serverUrl}/webhooks/whatsapp/${channel.id}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(secret, payload) },
-        body: payload,
-      });
+    const post = () => bed.postWebhook(payload);
     const statuses = await Promise.all(Array.from({ length: 20 }, post));
     expect(statuses.every((r) => r.status === 200)).toBe(true);
-    const conv = await until('Dora', () => conversationOf(owner, 'Duplicate Dora'));
-    await server.ctx.jobs.drain();
-    const msgs = (
-      await as(server, owner, {
-        method: 'GET',
-        url: `/api/v1/workspaces/${workspaceId}/conversations/${conv.id}/messages`,
-      })
-    ).json();
-    expect(msgs.messages).toHaveLength(1);
-    const fresh = await until('unread settled', () => conversationOf(owner, 'Duplicate Dora'));
+    const conv = await until('Dora', () => bed.conversationOf(bed.owner, 'Duplicate Dora'));
+    await bed.server.ctx.jobs.drain();
+    expect(await bed.messagesOf(bed.owner, conv.id)).toHaveLength(1);
+    const fresh = await until('unread settled', () => bed.conversationOf(bed.owner, 'Duplicate Dora'));
     expect(fresh.unreadCount).toBe(1);
   });
 
@@ -260,7 +144,9 @@ describe('a conversation end to end', () => {
     const count = async () =>
       Number(
         (
-          (await server.ctx.db.execute(sql`select count(*)::int as n from webhook_events`)) as unknown as {
+          (await bed.server.ctx.db.execute(
+            sql`select count(*)::int as n from webhook_events`,
+          )) as unknown as {
             rows: { n: number }[];
           }
         ).rows[0]!.n,
@@ -268,16 +154,12 @@ describe('a conversation end to end', () => {
     const before = await count();
     const body = JSON.stringify({ object: 'whatsapp_business_account', entry: [] });
     for (const sig of [
-      undefined,
+      null,
       'sha1=abc',
       signPayload('wrong-secret', body),
-      signPayload(secret, `${body} `),
+      signPayload(bed.appSecret, `${body} `),
     ]) {
-      const r = await fetch(`${serverUrl}/webhooks/whatsapp/${channel.id}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(sig ? { 'x-hub-signature-256': sig } : {}) },
-        body,
-      });
+      const r = await bed.postWebhook(body, sig);
       expect(r.status).toBe(401);
     }
     expect(await count()).toBe(before);
@@ -311,33 +193,29 @@ describe('a conversation end to end', () => {
         },
       ],
     });
-    const r = await fetch(`${serverUrl}/webhooks/whatsapp/${channel.id}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signPayload(secret, payload) },
-      body: payload,
-    });
+    const r = await bed.postWebhook(payload);
     expect(r.status).toBe(200);
     const rows = await until('the delivery is recorded as unattached', async () => {
-      const found = await server.ctx.db
+      const found = await bed.server.ctx.db
         .select()
         .from(webhookEvents)
         .where(eq(webhookEvents.status, 'unattached'));
       return found.length > 0 ? found : null;
     });
     expect(rows.length).toBeGreaterThan(0);
-    expect(await conversationOf(owner, 'Foreign Fred')).toBeUndefined();
+    expect(await bed.conversationOf(bed.owner, 'Foreign Fred')).toBeUndefined();
   });
 
   it('blocks free text when the 24-hour window is closed', async () => {
-    await inbound('4915199999999', 'Old Olga', { type: 'text', text: { body: 'lange her' } });
-    const conv = await until('Olga', () => conversationOf(owner, 'Old Olga'));
-    await server.ctx.db
+    await bed.inbound('4915199999999', 'Old Olga', { type: 'text', text: { body: 'lange her' } });
+    const conv = await until('Olga', () => bed.conversationOf(bed.owner, 'Old Olga'));
+    await bed.server.ctx.db
       .update(conversations)
       .set({ lastInboundAt: new Date(Date.now() - 25 * 3600_000) })
       .where(eq(conversations.id, conv.id));
-    const res = await as(server, owner, {
+    const res = await as(bed.server, bed.owner, {
       method: 'POST',
-      url: `/api/v1/workspaces/${workspaceId}/conversations/${conv.id}/messages`,
+      url: `/api/v1/workspaces/${bed.workspaceId}/conversations/${conv.id}/messages`,
       payload: { text: 'Hallo?' },
     });
     expect(res.statusCode).toBe(422);
@@ -345,16 +223,16 @@ describe('a conversation end to end', () => {
   });
 
   it('syncs templates and sends an approved template when the window is closed', async () => {
-    const sync = await as(server, owner, {
+    const sync = await as(bed.server, bed.owner, {
       method: 'POST',
-      url: `/api/v1/workspaces/${workspaceId}/channels/${channel.id}/templates/sync`,
+      url: `/api/v1/workspaces/${bed.workspaceId}/channels/${bed.channel.id}/templates/sync`,
     });
     expect(sync.statusCode, sync.body).toBe(200);
     expect(sync.json().synced).toBeGreaterThan(0);
     const list = (
-      await as(server, owner, {
+      await as(bed.server, bed.owner, {
         method: 'GET',
-        url: `/api/v1/workspaces/${workspaceId}/templates?status=APPROVED`,
+        url: `/api/v1/workspaces/${bed.workspaceId}/templates?status=APPROVED`,
       })
     ).json();
     const hello = list.templates.find((t: { name: string }) => t.name === 'hello_world');
@@ -362,21 +240,21 @@ describe('a conversation end to end', () => {
     const shipped = list.templates.find((t: { name: string }) => t.name === 'order_shipped');
     expect(shipped?.bodyParameters.length).toBeGreaterThan(0);
 
-    await inbound('4915188888888', 'Template Tina', { type: 'text', text: { body: 'alt' } });
-    const conv = await until('Tina', () => conversationOf(owner, 'Template Tina'));
-    await server.ctx.db
+    await bed.inbound('4915188888888', 'Template Tina', { type: 'text', text: { body: 'alt' } });
+    const conv = await until('Tina', () => bed.conversationOf(bed.owner, 'Template Tina'));
+    await bed.server.ctx.db
       .update(conversations)
       .set({ lastInboundAt: new Date(Date.now() - 30 * 3600_000) })
       .where(eq(conversations.id, conv.id));
-    const url = `/api/v1/workspaces/${workspaceId}/conversations/${conv.id}/messages`;
-    const wrong = await as(server, owner, {
+    const url = `/api/v1/workspaces/${bed.workspaceId}/conversations/${conv.id}/messages`;
+    const wrong = await as(bed.server, bed.owner, {
       method: 'POST',
       url,
       payload: { template: { templateId: shipped.id, body: [] } },
     });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error.details.issues[0].path).toBe('body.template.body');
-    const res = await as(server, owner, {
+    const res = await as(bed.server, bed.owner, {
       method: 'POST',
       url,
       payload: { template: { templateId: hello.id } },
@@ -384,67 +262,68 @@ describe('a conversation end to end', () => {
     expect(res.statusCode, res.body).toBe(202);
     expect(res.json()).toMatchObject({ type: 'template', status: 'pending' });
     const sentOk = await until('template sent', async () => {
-      const page = (await as(server, owner, { method: 'GET', url })).json();
-      const m = page.messages.find((x: { id: string }) => x.id === res.json().id);
+      const m = (await bed.messagesOf(bed.owner, conv.id)).find((x) => x.id === res.json().id);
       return m && m.status !== 'pending' ? m : null;
     });
     expect(['sent', 'delivered']).toContain(sentOk.status);
-    const atSim = JSON.stringify(await (await fetch(`${sim.url}/_sim/sent?to=4915188888888`)).json());
+    const atSim = JSON.stringify(await bed.sentTo('4915188888888'));
     expect(atSim).toContain('hello_world');
   });
 
   it('sends read receipts to the customer only when the workspace turned them on', async () => {
-    const { id: wamid } = await inbound('4915177777777', 'Receipt Rita', {
+    const { id: wamid } = await bed.inbound('4915177777777', 'Receipt Rita', {
       type: 'text',
       text: { body: 'gelesen?' },
     });
-    const conv = await until('Rita', () => conversationOf(owner, 'Receipt Rita'));
-    const readUrl = `/api/v1/workspaces/${workspaceId}/conversations/${conv.id}/read`;
-    const ws = (await as(server, owner, { method: 'GET', url: `/api/v1/workspaces/${workspaceId}` })).json();
+    const conv = await until('Rita', () => bed.conversationOf(bed.owner, 'Receipt Rita'));
+    const readUrl = `/api/v1/workspaces/${bed.workspaceId}/conversations/${conv.id}/read`;
+    const ws = (
+      await as(bed.server, bed.owner, { method: 'GET', url: `/api/v1/workspaces/${bed.workspaceId}` })
+    ).json();
     expect(ws.sendReadReceipts).toBe(false);
-    expect((await as(server, owner, { method: 'POST', url: readUrl })).statusCode).toBe(204);
-    await server.ctx.jobs.drain();
-    expect(sim.state.inbound.get(wamid)?.readByBusiness).toBe(false);
+    expect((await as(bed.server, bed.owner, { method: 'POST', url: readUrl })).statusCode).toBe(204);
+    await bed.server.ctx.jobs.drain();
+    expect(bed.sim.state.inbound.get(wamid)?.readByBusiness).toBe(false);
 
-    const on = await as(server, owner, {
+    const on = await as(bed.server, bed.owner, {
       method: 'PATCH',
-      url: `/api/v1/workspaces/${workspaceId}`,
+      url: `/api/v1/workspaces/${bed.workspaceId}`,
       payload: { sendReadReceipts: true },
     });
     expect(on.json().sendReadReceipts).toBe(true);
-    expect((await as(server, owner, { method: 'POST', url: readUrl })).statusCode).toBe(204);
+    expect((await as(bed.server, bed.owner, { method: 'POST', url: readUrl })).statusCode).toBe(204);
     await until(
       'the customer sees blue ticks',
-      async () => sim.state.inbound.get(wamid)?.readByBusiness === true,
+      async () => bed.sim.state.inbound.get(wamid)?.readByBusiness === true,
     );
-    const off = await as(server, owner, {
+    const off = await as(bed.server, bed.owner, {
       method: 'PATCH',
-      url: `/api/v1/workspaces/${workspaceId}`,
+      url: `/api/v1/workspaces/${bed.workspaceId}`,
       payload: { sendReadReceipts: false },
     });
     expect(off.json().sendReadReceipts).toBe(false);
   });
 
   it('stores message text, names and phone numbers only encrypted', async () => {
-    const dump = await server.ctx.db.execute(sql`select string_agg(m::text, ' ') as all from messages m`);
+    const dump = await bed.server.ctx.db.execute(sql`select string_agg(m::text, ' ') as all from messages m`);
     const text = String((dump as unknown as { rows: { all: string }[] }).rows[0]!.all);
     expect(text.length).toBeGreaterThan(100);
     expect(text).not.toContain('Hallo, habt ihr heute offen?');
     const contactsDump = JSON.stringify(
-      (await server.ctx.db.execute(sql`select * from contacts`)) as unknown,
+      (await bed.server.ctx.db.execute(sql`select * from contacts`)) as unknown,
     );
     expect(contactsDump).not.toContain('4915112345678');
     expect(contactsDump).not.toContain('Erika');
     const eventsDump = JSON.stringify(
-      (await server.ctx.db.execute(sql`select * from webhook_events`)) as unknown,
+      (await bed.server.ctx.db.execute(sql`select * from webhook_events`)) as unknown,
     );
     expect(eventsDump).not.toContain('einmal bitte');
   });
 
   it("another workspace cannot read this workspace's conversations (404)", async () => {
-    const other = await buildWorkspace(server);
-    const conv = await until('Erika', () => conversationOf(owner, 'Erika Musterfrau'));
-    const res = await as(server, other.owner, {
+    const other = await buildWorkspace(bed.server);
+    const conv = await until('Erika', () => bed.conversationOf(bed.owner, 'Erika Musterfrau'));
+    const res = await as(bed.server, other.owner, {
       method: 'GET',
       url: `/api/v1/workspaces/${other.workspace.id}/conversations/${conv.id}/messages`,
     });

@@ -1,20 +1,14 @@
-import type { MessageDto } from '@parley/contracts';
+import type { MessageDto, MessageEventPayload, ServerToClientEvents } from '@parley/contracts';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import type { Socket } from 'socket.io-client';
 import { conversationKey, conversationListsKey, inboxKey, patchConversation, upsertMessage } from './api';
 
-type MessageEvent = { eventId: string; conversationId: string; message: MessageDto };
-type InboxEvents = {
-  'message.created': (payload: MessageEvent) => void;
-  'message.updated': (payload: MessageEvent) => void;
-  'conversation.read': (payload: { eventId: string; conversationId: string }) => void;
-  'conversation.updated': (payload: {
-    eventId: string;
-    conversationId: string;
-    status?: 'open' | 'pending' | 'snoozed' | 'resolved';
-  }) => void;
-};
+type InboxEvents = Pick<
+  ServerToClientEvents,
+  'message.created' | 'message.updated' | 'conversation.read' | 'conversation.updated'
+>;
+type MessageEvent = MessageEventPayload;
 
 export type InboundListener = (message: MessageDto) => void;
 

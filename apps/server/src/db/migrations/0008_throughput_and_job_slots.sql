@@ -1,0 +1,2 @@
+ALTER TABLE "channels" ADD COLUMN "throughput_level" text;--> statement-breakpoint
+CREATE INDEX "jobs_singleton_any_idx" ON "jobs" USING btree ("singleton_key") WHERE "jobs"."singleton_key" is not null;
