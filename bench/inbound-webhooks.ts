@@ -1,63 +1,23 @@
-/**
- * Inbound WhatsApp webhooks: acknowledged (signature checked, stored encrypted, job enqueued, 200) and
- * fully processed (contact, conversation, message, event) per second, with acknowledgement latency.
- *   npx tsx bench/inbound-webhooks.ts [messages=5000] [concurrency=32]
- *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npx tsx bench/inbound-webhooks.ts   (scratch database)
- * Loopback only; bounded in count and time.
- */
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { startSimulator } from '@parley/wa-sim';
 import { signPayload } from '@parley/whatsapp';
 import { sql } from 'drizzle-orm';
-import { buildApp } from '../apps/server/src/app.js';
-import { loadConfig } from '../apps/server/src/config.js';
-import { keyId } from '../apps/server/src/crypto/master-key.js';
-import { openDatabase, rowsOf } from '../apps/server/src/db/client.js';
+import { rowsOf } from '../apps/server/src/db/client.js';
 import { users } from '../apps/server/src/db/schema.js';
 import { createChannel } from '../apps/server/src/modules/channels/service.js';
 import { createWorkspace } from '../apps/server/src/modules/workspaces/service.js';
-import { createScratchDatabase } from '../apps/server/src/test/scratch-database.js';
+import { openBenchServer } from './lib/bench-server.js';
 
 const total = Number(process.argv[2] ?? 5000);
 const concurrency = Number(process.argv[3] ?? 32);
 const PNID = '106540352242922';
 const SECRET = 'bench-app-secret-123';
 
-let dropDb: (() => Promise<void>) | null = null;
-let databaseUrl: string | undefined;
-if (process.env.DATABASE_URL) {
-  const scratch = await createScratchDatabase(process.env.DATABASE_URL, 'parley_bench');
-  databaseUrl = scratch.url;
-  dropDb = scratch.drop;
-}
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
-const config = loadConfig({
-  PARLEY_DATA_DIR: dataDir,
-  PARLEY_SANDBOX: 'off',
-  LOG_LEVEL: 'error',
-  PARLEY_WEB_DIR: '/nonexistent',
-  ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-});
-const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir });
-await database.migrate();
-const raw = crypto.randomBytes(32);
-const { app, ctx } = await buildApp({
-  config,
-  database,
-  masterKey: { key: raw, id: keyId(raw), source: 'env' },
-  logger: false,
-});
-await app.listen({ port: 0, host: '127.0.0.1' });
-const url = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-const sim = await startSimulator({
+const bench = await openBenchServer({
+  phoneNumberId: PNID,
   appSecret: SECRET,
   accessToken: 'bench-token-123',
-  phoneNumberId: PNID,
-  wabaId: '1',
 });
+const { ctx, database, url, sim } = bench;
 
 const workspace = await ctx.db.transaction(async (tx) => {
   const [u] = await tx
@@ -196,9 +156,5 @@ console.log(
     2,
   ),
 );
-await sim.close();
-await app.close();
-await database.close();
-await dropDb?.();
-fs.rmSync(dataDir, { recursive: true, force: true });
+await bench.close();
 process.exit(0);

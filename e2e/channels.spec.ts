@@ -30,6 +30,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** The token after Meta rotated it (the simulator accepts only this one from then on). */
+const renewedAccessToken = 'tok-renewed-987654321';
+
 const owner = {
   name: 'Clara Owner',
   email: 'clara@channels-e2e.test',
@@ -160,6 +163,77 @@ describe('Settings → Channels, end to end in Chromium', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
 
+    // Edit, by keyboard: Enter opens the dialog on the name, Escape closes it and the focus returns.
+    const editOpen = card.getByTestId('channel-edit-open');
+    expect(await editOpen.getAttribute('aria-label')).toBe('Edit “Support DE”');
+    await editOpen.focus();
+    await page.keyboard.press('Enter');
+    const edit = page.getByRole('dialog', { name: 'Edit “Support DE”' });
+    await edit.waitFor();
+    const nameField = edit.getByLabel('Name', { exact: false }).first();
+    expect(await nameField.inputValue()).toBe('Support DE');
+    await page.waitForFunction(() => document.activeElement?.id === 'channel-edit-name');
+    await screenshotsOf(page, 'channels-10-edit');
+    await page.keyboard.press('Escape');
+    await edit.waitFor({ state: 'hidden' });
+    await page.waitForFunction(
+      () => document.activeElement?.getAttribute('data-testid') === 'channel-edit-open',
+    );
+
+    // Rename the number: the card and a toast show the new name.
+    await editOpen.click();
+    await nameField.fill('Support Deutschland');
+    await edit.getByTestId('channel-edit-submit').click();
+    await page.getByText('“Support Deutschland” saved.', { exact: true }).waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    await card.getByRole('heading', { name: 'Support Deutschland' }).waitFor();
+
+    // Meta rotated the token. A wrong one is refused at its field; nothing is saved.
+    const rotated = await fetch(`${sim.url}/_sim/config`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ accessToken: renewedAccessToken }),
+    });
+    expect(rotated.status).toBe(200);
+    await card.getByTestId('channel-edit-open').click();
+    const renamed = page.getByRole('dialog', { name: 'Edit “Support Deutschland”' });
+    await renamed.waitFor();
+    const tokenField = renamed.getByLabel('New access token');
+    expect(await renamed.getByText('Leave empty to keep the current token.', { exact: false }).count()).toBe(
+      1,
+    );
+    await renamed.getByText('System users').waitFor();
+    await tokenField.fill('tok-wrong-wrong-wrong');
+    await renamed.getByTestId('channel-edit-submit').click();
+    const tokenRejected = renamed.getByTestId('channel-edit-token-rejected');
+    await tokenRejected.waitFor();
+    expect(await tokenRejected.textContent()).toContain('WhatsApp did not accept this token.');
+    expect(await tokenField.getAttribute('aria-invalid')).toBe('true');
+    expect(await tokenField.getAttribute('aria-describedby')).toContain(
+      (await tokenRejected.locator('xpath=..').getAttribute('id')) ?? '(no id)',
+    );
+    await page.waitForFunction(() => document.activeElement?.id === 'channel-edit-accessToken');
+    await screenshotsOf(page, 'channels-11-edit-rejected');
+
+    // The renewed token: checked with WhatsApp and saved.
+    await tokenField.fill(renewedAccessToken);
+    await renamed.getByTestId('channel-edit-submit').click();
+    await page
+      .getByText('“Support Deutschland” saved. WhatsApp accepted the new access token.', { exact: true })
+      .waitFor();
+    await renamed.waitFor({ state: 'hidden' });
+    await screenshotsOf(page, 'channels-12-edit-saved');
+
+    // The sandbox can be renamed only: no secret fields.
+    await sandboxCard.getByTestId('channel-edit-open').click();
+    const sandboxEdit = page.getByRole('dialog', { name: 'Edit “Sandbox”' });
+    await sandboxEdit
+      .getByText("The sandbox's access token and app secret are managed by Parley.", { exact: false })
+      .waitFor();
+    expect(await sandboxEdit.getByLabel('New access token').count()).toBe(0);
+    await sandboxEdit.getByRole('button', { name: 'Cancel' }).click();
+    await sandboxEdit.waitFor({ state: 'hidden' });
+
     // Phone-sized screen: list and modal.
     await page.setViewportSize({ width: 375, height: 812 });
     await page.reload();
@@ -177,6 +251,28 @@ describe('Settings → Channels, end to end in Chromium', () => {
       () => document.documentElement.scrollWidth > document.documentElement.clientWidth,
     );
     expect(overflow).toBe(false);
+    await dialog.getByRole('button', { name: 'Back' }).click();
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // The edit dialog at 390 px (full screen), with a field error.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await card.getByTestId('channel-edit-open').click();
+    await renamed.waitFor();
+    await renamed.getByLabel('New app secret').fill('short');
+    await renamed.getByTestId('channel-edit-submit').click();
+    await renamed.getByText('Paste the app secret (at least 8 characters).').waitFor();
+    await screenshotsOf(page, 'channels-13-phone-edit');
+    const editOverflow = await page.evaluate(() => {
+      const body = document.querySelector('[role="dialog"] .mantine-Modal-body');
+      return (
+        document.documentElement.scrollWidth > document.documentElement.clientWidth ||
+        (body ? body.scrollWidth > body.clientWidth : true)
+      );
+    });
+    expect(editOverflow).toBe(false);
+    await renamed.getByRole('button', { name: 'Cancel' }).click();
+    await renamed.waitFor({ state: 'hidden' });
 
     // An agent sees the list read-only.
     const invite = await ownerSide.context.request.post(
@@ -196,6 +292,8 @@ describe('Settings → Channels, end to end in Chromium', () => {
     await agentSide.page.getByTestId('channels-page').waitFor();
     await agentSide.page.getByTestId('channel-card').nth(1).waitFor();
     expect(await agentSide.page.getByTestId('channel-connect-open').count()).toBe(0);
+    expect(await agentSide.page.getByTestId('channel-edit-open').count()).toBe(0);
+    expect(await agentSide.page.getByText('Support Deutschland').count()).toBe(1);
     await screenshot(agentSide.page, 'channels-09-agent-phone');
 
     expect(ownerSide.problems).toEqual([]);

@@ -16,13 +16,14 @@ import { AppError, installErrorHandler, sendError } from './errors.js';
 import { installAuth } from './http/auth.js';
 import { createMetrics } from './http/metrics.js';
 import { scheduleHousekeeping } from './jobs/housekeeping.js';
-import { allJobs } from './jobs/registry.js';
+import { allJobs, allPumps } from './jobs/registry.js';
 import { JobRunner } from './jobs/runner.js';
 import { ipPrefix } from './lib/ip.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { useFastHashing } from './modules/auth/passwords.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { prepareSetupToken } from './modules/auth/setup.js';
+import { ChannelCache } from './modules/channels/channel-cache.js';
 import { channelRoutes } from './modules/channels/routes.js';
 import { conversationRoutes } from './modules/conversations/routes.js';
 import { MediaStorage, mediaRoutes } from './modules/media/index.js';
@@ -104,10 +105,11 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
     events,
     metrics,
     sendLimits: new SendLimiter(),
+    channelCache: new ChannelCache(database.db),
     log: app.log,
   } as AppContext;
   ctx.media = await MediaStorage.open(config.dataDir);
-  ctx.jobs = new JobRunner(ctx, allJobs);
+  ctx.jobs = new JobRunner(ctx, allJobs, {}, allPumps);
 
   installErrorHandler(app);
   await app.register(cookie);

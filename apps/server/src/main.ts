@@ -15,6 +15,10 @@ Commands:
   jobs dead     list dead-lettered jobs (name, attempts, last error)
   jobs replay [<name> | <id>]
                 put dead-lettered jobs back in the queue (all, all of one name, or one)
+  webhooks failed
+                list WhatsApp webhook deliveries that could not be processed (id, attempts, error)
+  webhooks replay [<id>]
+                process failed webhook deliveries again (all, or one)
   help          show this text
 `;
 
@@ -92,6 +96,41 @@ async function main(argv: string[]): Promise<number> {
       const filter = target && /^\d+$/.test(target) ? { id: Number(target) } : target ? { name: target } : {};
       const n = await replayDeadJobs(database.db, filter);
       log.info({ replayed: n, ...filter }, 'dead jobs queued again');
+    }
+    await database.close();
+    return 0;
+  }
+
+  if (command === 'webhooks' && (sub === 'failed' || sub === 'replay')) {
+    const database = await openDatabase(config);
+    await database.migrate();
+    const { webhookEvents } = await import('./db/schema.js');
+    const { eq } = await import('drizzle-orm');
+    const { replayFailedDeliveries } = await import('./modules/whatsapp/process-webhooks.js');
+    if (sub === 'failed') {
+      // The payloads stay encrypted: only ids, times, counts and the error text are shown.
+      const rows = await database.db
+        .select({
+          id: webhookEvents.id,
+          attempts: webhookEvents.attempts,
+          receivedAt: webhookEvents.receivedAt,
+          error: webhookEvents.error,
+        })
+        .from(webhookEvents)
+        .where(eq(webhookEvents.status, 'failed'))
+        .orderBy(webhookEvents.id);
+      for (const r of rows)
+        process.stdout.write(`${r.id}\t${r.attempts}\t${r.receivedAt.toISOString()}\t${r.error ?? ''}\n`);
+      process.stdout.write(`${rows.length} failed webhook deliver${rows.length === 1 ? 'y' : 'ies'}\n`);
+    } else {
+      const target = argv[2];
+      if (target !== undefined && !/^\d+$/.test(target)) {
+        process.stderr.write('Usage: parley webhooks replay [<id>]\n');
+        await database.close();
+        return 2;
+      }
+      const n = await replayFailedDeliveries(database.db, target ? { id: Number(target) } : {});
+      log.info({ replayed: n }, 'failed webhook deliveries queued again; a running server processes them');
     }
     await database.close();
     return 0;

@@ -6,6 +6,8 @@ import {
   call,
   type Harness,
   inbound,
+  independentlyVerify,
+  PNID,
   send,
   startHarness,
   TOKEN,
@@ -190,6 +192,55 @@ describe('control API', () => {
     await inbound(h.sim, { from: '491700000005', message: { type: 'text', text: { body: 'x' } } });
     await waitFor(() => h.receiver.verifications.length > before);
     expect(h.receiver.verifications.length).toBe(before + 1);
+  });
+});
+
+describe('credentials rotated at run time (POST /_sim/config)', () => {
+  let r: Harness;
+  beforeAll(async () => {
+    r = await startHarness();
+  });
+  afterAll(async () => r?.close());
+
+  it('accepts only the new access token once it was changed, as after a rotation at Meta', async () => {
+    expect((await call(r.sim, 'GET', `/v25.0/${PNID}`)).status).toBe(200);
+    await call(r.sim, 'POST', '/_sim/config', { accessToken: 'rotated-token-456' }, { auth: false });
+    const old = await call(r.sim, 'GET', `/v25.0/${PNID}`);
+    expect(old.status).toBe(401);
+    expect(old.body.error).toMatchObject({ code: 190, type: 'OAuthException' });
+    const fresh = await call(r.sim, 'GET', `/v25.0/${PNID}`, undefined, { auth: 'rotated-token-456' });
+    expect(fresh.status).toBe(200);
+  });
+
+  it('signs webhooks with the new app secret once it was reset', async () => {
+    await call(r.sim, 'POST', '/_sim/config', { appSecret: 'rotated-app-secret-789' }, { auth: false });
+    const answer = await call(
+      r.sim,
+      'POST',
+      '/_sim/inbound?wait=true',
+      { from: '491700000077', message: { type: 'text', text: { body: 'neu' } } },
+      { auth: false },
+    );
+    expect(answer.body.delivered).toBe(true);
+    const post = await waitFor(() => r.receiver.posts.find((p) => p.raw.toString().includes(answer.body.id)));
+    expect(independentlyVerify('rotated-app-secret-789', post.raw, post.signature)).toBe(true);
+    expect(post.signatureOk).toBe(false); // not with the old one
+  });
+
+  it('refuses to change them when the host locked them (credentialsLocked)', async () => {
+    const locked = await startHarness({ credentialsLocked: true });
+    try {
+      for (const body of [{ accessToken: 'mine-now-123' }, { appSecret: 'mine-now-456' }]) {
+        const answer = await call(locked.sim, 'POST', '/_sim/config', body, { auth: false });
+        expect(answer.status).toBe(403);
+        expect(answer.body.error.code).toBe(100);
+      }
+      expect((await call(locked.sim, 'GET', `/v25.0/${PNID}`)).status).toBe(200);
+      const other = await call(locked.sim, 'POST', '/_sim/config', { tokenExpired: false }, { auth: false });
+      expect(other.status).toBe(200);
+    } finally {
+      await locked.close();
+    }
   });
 });
 

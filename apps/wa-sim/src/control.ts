@@ -69,6 +69,9 @@ const configSchema = z.strictObject({
     .partial()
     .optional(),
   tokenExpired: z.boolean().optional(),
+  /** Meta rotated the token / reset the app secret: only the new value counts from now on. */
+  accessToken: z.string().min(1).max(1000).optional(),
+  appSecret: z.string().min(1).max(200).optional(),
   qualityRating: z.enum(['GREEN', 'YELLOW', 'RED', 'UNKNOWN']).optional(),
   templateReviewDelayMs: z.number().int().min(0).max(86_400_000).optional(),
 });
@@ -200,6 +203,14 @@ export function registerControlRoutes(app: FastifyInstance, core: SimCore, prefi
   app.post('/_sim/config', async (request) => {
     const body = configSchema.parse(request.body ?? {});
     const { options } = core;
+    if (options.credentialsLocked && (body.accessToken !== undefined || body.appSecret !== undefined)) {
+      throw new GraphError({
+        code: 100,
+        httpStatus: 403,
+        details:
+          "This simulator's access token and app secret are managed by its host and cannot be changed.",
+      });
+    }
     if (body.rules) {
       const rules = { ...options.rules, ...body.rules };
       checkThroughput(rules.throughputMps);
@@ -215,6 +226,11 @@ export function registerControlRoutes(app: FastifyInstance, core: SimCore, prefi
       core.deliverer.reconfigure(options.webhookUrl, options.verifyToken);
     }
     if (body.tokenExpired !== undefined) core.tokenExpired = body.tokenExpired;
+    if (body.accessToken !== undefined) options.accessToken = body.accessToken;
+    if (body.appSecret !== undefined) {
+      options.appSecret = body.appSecret;
+      core.deliverer.setAppSecret(body.appSecret);
+    }
     if (body.qualityRating) core.numbers.get(options.phoneNumberId)!.qualityRating = body.qualityRating;
     if (body.templateReviewDelayMs !== undefined) options.templateReview.delayMs = body.templateReviewDelayMs;
     return {

@@ -114,6 +114,11 @@ export type SimulatorOptions = {
   publicBaseUrl?: string;
   /** Guard for the `/_sim` control API and phone page (default: open). */
   controlAuth?: (request: FastifyRequest) => boolean;
+  /**
+   * `POST /_sim/config` refuses `accessToken` and `appSecret` (for a simulator whose credentials its
+   * host manages and whose control API others may reach, like Parley's sandbox). Default false.
+   */
+  credentialsLocked?: boolean;
   /** In-memory bounds. */
   maxMessages?: number;
   maxCustomers?: number;
@@ -136,6 +141,7 @@ export type ResolvedOptions = Required<
   seedTemplates: boolean;
   publicBaseUrl: string | undefined;
   controlAuth: ((request: FastifyRequest) => boolean) | undefined;
+  credentialsLocked: boolean;
   maxMessages: number;
   maxCustomers: number;
 };
@@ -208,6 +214,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     seedTemplates: options.seedTemplates ?? true,
     publicBaseUrl: options.publicBaseUrl?.replace(/\/+$/, ''),
     controlAuth: options.controlAuth,
+    credentialsLocked: options.credentialsLocked ?? false,
     maxMessages: options.maxMessages ?? 100_000,
     maxCustomers: options.maxCustomers ?? 50_000,
   };

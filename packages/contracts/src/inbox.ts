@@ -1,9 +1,14 @@
 import { z } from 'zod';
 import { id, isoDate } from './common.js';
 
+// The rules a channel's name and secrets follow, at connect and when they are changed later.
+const channelName = z.string().trim().min(1, { message: 'Enter a name' }).max(80);
+const channelAccessToken = z.string().trim().min(10, { message: 'Paste the access token' }).max(1000);
+const channelAppSecret = z.string().trim().min(8, { message: 'Paste the app secret' }).max(200);
+
 export const createChannelRequest = z.object({
   type: z.literal('whatsapp'),
-  name: z.string().trim().min(1, { message: 'Enter a name' }).max(80),
+  name: channelName,
   phoneNumberId: z
     .string()
     .trim()
@@ -12,8 +17,8 @@ export const createChannelRequest = z.object({
     .string()
     .trim()
     .regex(/^\d{1,30}$/, { message: 'The WhatsApp Business Account ID is a number from Meta' }),
-  accessToken: z.string().trim().min(10, { message: 'Paste the access token' }).max(1000),
-  appSecret: z.string().trim().min(8, { message: 'Paste the app secret' }).max(200),
+  accessToken: channelAccessToken,
+  appSecret: channelAppSecret,
   verifyToken: z.string().trim().min(16).max(200).optional(),
   graphBaseUrl: z.url({ protocol: /^https?$/, message: 'Enter an http(s) URL' }).optional(),
   graphApiVersion: z
@@ -42,6 +47,23 @@ export const channelDto = z.object({
 export type ChannelDto = z.infer<typeof channelDto>;
 /** Only at creation: the verify token to paste into Meta's dashboard. Secrets are never shown again. */
 export const createChannelResponse = channelDto.extend({ verifyToken: z.string() });
+/**
+ * Renames a connected number and/or renews its access token or app secret (each on its own).
+ * A field left out keeps its current value; at least one is needed.
+ */
+export const updateChannelRequest = z
+  .object({
+    name: channelName.optional(),
+    accessToken: channelAccessToken.optional(),
+    appSecret: channelAppSecret.optional(),
+  })
+  .refine(
+    (body) => body.name !== undefined || body.accessToken !== undefined || body.appSecret !== undefined,
+    {
+      message: 'Change the name, the access token or the app secret',
+    },
+  );
+export type UpdateChannelRequest = z.infer<typeof updateChannelRequest>;
 export const channelListResponse = z.object({ channels: z.array(channelDto) });
 export const channelParams = z.object({ workspaceId: id, channelId: id });
 

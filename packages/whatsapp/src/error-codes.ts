@@ -17,7 +17,7 @@ type Row = [code: number, title: string, retryable: boolean, where: ErrorWhere, 
 
 // biome-ignore format: one row per code reads best as a table
 const rows: Row[] = [
-  [0, 'AuthException', false, 'sync', 'The access token could not be used. An admin must renew it.', 'Das Zugriffstoken ist ungültig. Ein Admin muss es erneuern.'],
+  [0, 'AuthException', false, 'sync', 'The access token could not be used. An admin must renew it (Settings → Channels → Edit).', 'Das Zugriffstoken ist ungültig. Ein Admin muss es erneuern (Einstellungen → Kanäle → Bearbeiten).'],
   [1, 'API Unknown', true, 'sync', 'WhatsApp reported an unknown error. Try once more later.', 'WhatsApp meldet einen unbekannten Fehler. Später erneut versuchen.'],
   [2, 'API Service', true, 'sync', 'WhatsApp is temporarily unavailable. Sending is retried automatically.', 'WhatsApp ist vorübergehend nicht erreichbar. Der Versand wird automatisch wiederholt.'],
   [3, 'API Method', false, 'sync', 'The app lacks a permission for this action. An admin must fix the app setup.', 'Der App fehlt eine Berechtigung. Ein Admin muss die Einrichtung korrigieren.'],
@@ -25,7 +25,7 @@ const rows: Row[] = [
   [10, 'Permission denied', false, 'sync', 'WhatsApp denied permission for this action.', 'WhatsApp hat die Berechtigung für diese Aktion verweigert.'],
   [33, 'Parameter value is not valid', false, 'sync', 'The business phone number was deleted. Reconfigure the channel.', 'Die Geschäftsnummer wurde gelöscht. Den Kanal neu einrichten.'],
   [100, 'Invalid parameter', false, 'sync', 'The request had an invalid or unsupported field.', 'Die Anfrage enthielt ein ungültiges oder nicht unterstütztes Feld.'],
-  [190, 'Access token has expired', false, 'sync', 'The WhatsApp access token expired or is invalid. An admin must renew it.', 'Das WhatsApp-Zugriffstoken ist abgelaufen oder ungültig. Ein Admin muss es erneuern.'],
+  [190, 'Access token has expired', false, 'sync', 'The WhatsApp access token expired or is invalid. An admin must renew it (Settings → Channels → Edit).', 'Das WhatsApp-Zugriffstoken ist abgelaufen oder ungültig. Ein Admin muss es erneuern (Einstellungen → Kanäle → Bearbeiten).'],
   [200, 'Permission error', false, 'sync', 'No access token or a missing permission.', 'Kein Zugriffstoken oder fehlende Berechtigung.'],
   [368, 'Temporarily blocked for policies violations', false, 'both', 'The WhatsApp account is restricted for a policy violation. Sending is paused.', 'Das WhatsApp-Konto ist wegen eines Richtlinienverstoßes eingeschränkt. Der Versand ist pausiert.'],
   [80007, 'Rate limit issues', true, 'sync', 'The WhatsApp account hit its API rate limit. Retried later.', 'Das WhatsApp-Konto hat sein API-Limit erreicht. Wird später wiederholt.'],

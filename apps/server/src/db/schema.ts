@@ -309,7 +309,8 @@ export const channels = pgTable(
 );
 
 /**
- * Raw webhook deliveries, stored (encrypted) before Meta gets its 200, then processed by a job.
+ * Raw webhook deliveries, stored (encrypted) before Meta gets its 200, then processed in batches
+ * (modules/whatsapp/process-webhooks.ts).
  * A delivery for an unknown number is kept with status 'unattached'.
  */
 export const webhookEvents = pgTable(
@@ -323,10 +324,17 @@ export const webhookEvents = pgTable(
       .notNull()
       .default('pending'),
     error: text('error'),
+    /** Failed processing attempts; the next one is not before `next_attempt_at` (back-off). */
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
     receivedAt: ts('received_at').notNull().defaultNow(),
     processedAt: ts('processed_at'),
   },
-  (t) => [index('webhook_events_status_idx').on(t.status, t.receivedAt)],
+  (t) => [
+    index('webhook_events_status_idx').on(t.status, t.receivedAt),
+    // The processing queue: pending deliveries in arrival order.
+    index('webhook_events_pending_idx').on(t.nextAttemptAt, t.id).where(sql`${t.status} = 'pending'`),
+  ],
 );
 
 /** A customer. Personal fields are encrypted; `wa_id_hash` is a keyed hash for lookups. */
@@ -377,9 +385,11 @@ export const conversations = pgTable(
   },
   (t) => [
     uniqueIndex('conversations_channel_contact_key').on(t.channelId, t.contactId),
-    index('conversations_list_idx').on(t.workspaceId, t.status, t.lastMessageAt.desc(), t.id.desc()),
+    // Ascending on purpose: PostgreSQL scans them backwards for `ORDER BY last_message_at DESC, id DESC`
+    // (= NULLS FIRST), which a `DESC` index (drizzle emits `DESC NULLS LAST`) cannot serve.
+    index('conversations_list_idx').on(t.workspaceId, t.status, t.lastMessageAt, t.id),
     // The list without a status filter (and search), newest activity first.
-    index('conversations_recent_idx').on(t.workspaceId, t.lastMessageAt.desc(), t.id.desc()),
+    index('conversations_recent_idx').on(t.workspaceId, t.lastMessageAt, t.id),
     index('conversations_contact_idx').on(t.contactId),
   ],
 );

@@ -3,7 +3,9 @@ import { backfillSearchTokensJob } from '../modules/search/backfill-tokens.job.j
 import { syncTemplatesJob } from '../modules/templates/sync-templates.job.js';
 import { markReadJob } from '../modules/whatsapp/mark-read.job.js';
 import { processWebhookJob } from '../modules/whatsapp/process-webhook.job.js';
+import { processWebhooksPump } from '../modules/whatsapp/process-webhooks.js';
 import { sendMessageJob } from '../modules/whatsapp/send-message.job.js';
+import type { BatchPumpDefinition } from './batch-pump.js';
 import type { JobDefinition } from './define-job.js';
 
 /** Every job the workers run. A job is one file in its module; it is listed here to be run. */
@@ -15,3 +17,6 @@ export const allJobs: JobDefinition[] = [
   downloadMediaJob as JobDefinition,
   backfillSearchTokensJob as JobDefinition,
 ];
+
+/** Work taken in batches from its own table (see batch-pump.ts). */
+export const allPumps: BatchPumpDefinition[] = [processWebhooksPump];

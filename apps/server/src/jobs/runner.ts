@@ -3,6 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.js';
 import { type DbOrTx, rowsOf } from '../db/client.js';
 import { jobs } from '../db/schema.js';
+import { BatchPump, type BatchPumpDefinition } from './batch-pump.js';
 import {
   backoffMs,
   type JobDefinition,
@@ -29,16 +30,21 @@ export class JobRunner {
   private pokeAgain = false;
   private readonly inFlight = new Set<Promise<void>>();
 
+  private readonly pumps: BatchPump[];
+
   constructor(
     private readonly ctx: AppContext,
     definitions: JobDefinition[],
     private readonly opts: { pollMs?: number; leaseMs?: number } = {},
+    pumps: BatchPumpDefinition[] = [],
   ) {
     for (const d of definitions) this.defs.set(d.name, d);
+    this.pumps = pumps.map((p) => new BatchPump(ctx, p));
   }
 
   start(): void {
     this.stopped = false;
+    for (const p of this.pumps) p.start();
     this.timer = setInterval(() => this.poke(), this.opts.pollMs ?? 1000);
     this.timer.unref();
     this.poke();
@@ -48,11 +54,26 @@ export class JobRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await Promise.all(this.pumps.map((p) => p.stop()));
     await this.polling;
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /** Starts due jobs and the batch pumps now (after an enqueue). */
   poke(): void {
+    if (this.stopped) return;
+    for (const p of this.pumps) p.poke();
+    this.pokeJobs();
+  }
+
+  /** Starts one batch pump now (e.g. after a stored webhook delivery), without a job claim. */
+  pokePump(name: string): void {
+    if (this.stopped) return;
+    for (const p of this.pumps) if (p.def.name === name) p.poke();
+  }
+
+  /** Starts due jobs now, without waking the pumps (a pump that enqueued jobs calls this). */
+  pokeJobs(): void {
     if (this.stopped) return;
     if (this.polling) {
       this.pokeAgain = true;
@@ -74,6 +95,7 @@ export class JobRunner {
     for (;;) {
       // A background poll may be claiming right now: wait for it so its jobs are seen as in flight.
       await this.polling;
+      for (const p of this.pumps) await p.drain();
       const claimed = await this.claimAndRun();
       await Promise.allSettled([...this.inFlight]);
       if (claimed === 0 && this.inFlight.size === 0 && !this.polling) return;

@@ -17,13 +17,51 @@ export type EventSink = (event: CommittedEvent) => void;
  * Records an event in the outbox inside the caller's transaction. It reaches clients only after the
  * transaction commits and the service calls `ctx.events.flush()`.
  */
-export async function recordEvent(
-  tx: DbOrTx,
-  e: { type: string; workspaceId: string | null; rooms: string[]; payload?: Record<string, unknown> },
-): Promise<void> {
+type EventInput = {
+  type: string;
+  workspaceId: string | null;
+  rooms: string[];
+  payload?: Record<string, unknown>;
+};
+
+/** Transactions whose events are collected and written in one statement (see `withBatchedEvents`). */
+const batched = new WeakMap<object, EventInput[]>();
+
+export async function recordEvent(tx: DbOrTx, e: EventInput): Promise<void> {
+  const pending = batched.get(tx);
+  if (pending) {
+    pending.push(e);
+    return;
+  }
   await tx
     .insert(events)
     .values({ type: e.type, workspaceId: e.workspaceId, rooms: e.rooms, payload: e.payload ?? {} });
+}
+
+/**
+ * Runs `work` with every `recordEvent(tx, …)` on this transaction collected, then writes them in one
+ * multi-row insert (ids in the order they were recorded) before returning, still inside `tx`. For
+ * batch work such as a batch of webhook deliveries; the events commit or roll back with the rest.
+ */
+export async function withBatchedEvents<T>(tx: DbOrTx, work: () => Promise<T>): Promise<T> {
+  const pending: EventInput[] = [];
+  batched.set(tx, pending);
+  try {
+    const result = await work();
+    for (let i = 0; i < pending.length; i += 500) {
+      await tx.insert(events).values(
+        pending.slice(i, i + 500).map((e) => ({
+          type: e.type,
+          workspaceId: e.workspaceId,
+          rooms: e.rooms,
+          payload: e.payload ?? {},
+        })),
+      );
+    }
+    return result;
+  } finally {
+    batched.delete(tx);
+  }
 }
 
 const CHANNEL = 'parley_events';
@@ -79,24 +117,47 @@ export class EventBus {
 
   private async listen(): Promise<void> {
     const client = await this.database.pool!.connect();
+    let released = false;
+    const release = (err?: Error) => {
+      // A broken connection can report several errors, and stop() may have released it already.
+      if (released) return;
+      released = true;
+      if (this.listenClient === client) this.listenClient = null;
+      client.release(err ?? true);
+    };
+    this.releaseListen = release;
     client.on('notification', () => void this.flushLocal());
     client.on('error', (err) => {
-      this.log.warn({ err }, 'event LISTEN connection lost; polling until it is back');
-      if (this.listenClient === client) this.listenClient = null;
-      client.release(err);
+      if (!released && !this.stopped)
+        this.log.warn({ err }, 'event LISTEN connection lost; polling until it is back');
+      release(err);
     });
-    await client.query(`LISTEN ${CHANNEL}`);
+    try {
+      await client.query(`LISTEN ${CHANNEL}`);
+    } catch (err) {
+      release(err as Error);
+      throw err;
+    }
+    if (released) return;
+    if (this.stopped) {
+      release();
+      return;
+    }
     this.listenClient = client;
   }
+
+  private releaseListen: ((err?: Error) => void) | null = null;
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.gapTimer) clearTimeout(this.gapTimer);
-    if (this.listenClient) {
-      await this.listenClient.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
-      this.listenClient.release();
-      this.listenClient = null;
+    const client = this.listenClient;
+    const release = this.releaseListen;
+    if (client && release) {
+      // Destroy rather than return it: a pooled connection must not keep listening.
+      await client.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
+      release();
     }
     await this.pumping;
   }
@@ -143,6 +204,7 @@ export class EventBus {
   }
 
   private async pump(): Promise<void> {
+    const PAGE = 500;
     try {
       if (this.gaps.size > 0) {
         const late = await this.database.db
@@ -163,7 +225,7 @@ export class EventBus {
           .from(events)
           .where(gt(events.id, this.lastId))
           .orderBy(events.id)
-          .limit(500);
+          .limit(PAGE);
         if (rows.length === 0) break;
         const now = Date.now();
         for (const r of rows) {
@@ -173,6 +235,8 @@ export class EventBus {
           this.lastId = r.id;
           this.deliver(r);
         }
+        // A short page was the end: no second select just to find nothing (a later commit notifies).
+        if (rows.length < PAGE) break;
       }
     } catch (err) {
       this.log.warn({ err }, 'event pump failed');

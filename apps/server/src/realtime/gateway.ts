@@ -1,5 +1,5 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@parley/contracts';
-import { eq } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
 import type { AppContext } from '../context.js';
@@ -12,9 +12,49 @@ import type { CommittedEvent } from './event-bus.js';
 
 type Emitter = { emit: (type: string, payload: unknown) => void };
 
-async function loadMessage(ctx: AppContext, messageId: string) {
-  const [m] = await ctx.db.select().from(messages).where(eq(messages.id, messageId));
-  return m ? toMessageDto(ctx, ctx.db, m) : null;
+type MessageRow = typeof messages.$inferSelect;
+type Waiters = Map<string, { resolve: (m: MessageRow | null) => void; reject: (e: unknown) => void }[]>;
+
+/**
+ * Loads messages for events: every id asked for in the same tick (the event bus delivers a page of
+ * events synchronously) is read in one query instead of one query per event. Answers null for a
+ * message that no longer exists.
+ */
+export function messageLoader(ctx: AppContext): (messageId: string) => Promise<MessageRow | null> {
+  let waiting: Waiters | null = null;
+  const flush = async (batch: Waiters) => {
+    const ids = [...batch.keys()];
+    try {
+      const rows: MessageRow[] = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        rows.push(
+          ...(await ctx.db
+            .select()
+            .from(messages)
+            .where(inArray(messages.id, ids.slice(i, i + 500)))),
+        );
+      }
+      const byId = new Map(rows.map((r) => [r.id, r]));
+      for (const [id, waiters] of batch) for (const w of waiters) w.resolve(byId.get(id) ?? null);
+    } catch (err) {
+      for (const waiters of batch.values()) for (const w of waiters) w.reject(err);
+    }
+  };
+  return (messageId) =>
+    new Promise((resolve, reject) => {
+      let batch = waiting;
+      if (!batch) {
+        const fresh: Waiters = new Map();
+        batch = waiting = fresh;
+        queueMicrotask(() => {
+          waiting = null;
+          void flush(fresh);
+        });
+      }
+      const list = batch.get(messageId) ?? [];
+      list.push({ resolve, reject });
+      batch.set(messageId, list);
+    });
 }
 
 /**
@@ -63,6 +103,7 @@ export function attachGateway(
     socket.on('disconnect', () => ctx.metrics.socketsConnected.dec());
   });
 
+  const loadMessage = messageLoader(ctx);
   ctx.events.subscribe((e: CommittedEvent) => {
     ctx.metrics.eventsDispatched.inc();
     const target = io.to(e.rooms);
@@ -78,7 +119,8 @@ export function attachGateway(
       case 'message.created':
       case 'message.updated':
         // The outbox holds ids only (no personal data in plaintext); the message is loaded and presented here.
-        void loadMessage(ctx, e.payload.messageId as string)
+        void loadMessage(e.payload.messageId as string)
+          .then((row) => (row ? toMessageDto(ctx, ctx.db, row) : null))
           .then((message) => {
             if (message) {
               (target as unknown as Emitter).emit(e.type, {

@@ -114,6 +114,11 @@ export class WebhookDeliverer {
     this.schedulePump();
   }
 
+  /** Signs every POST from now on (retries of earlier batches too) with another app secret. */
+  setAppSecret(appSecret: string): void {
+    this.config.appSecret = appSecret;
+  }
+
   /** Performs the GET handshake now. True when the receiver echoed the challenge with 200. */
   async verify(): Promise<boolean> {
     if (!this.url) return false;

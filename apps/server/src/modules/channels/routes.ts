@@ -4,13 +4,14 @@ import {
   channelParams,
   createChannelRequest,
   createChannelResponse,
+  updateChannelRequest,
   workspaceParams,
 } from '@parley/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../context.js';
 import { requireMember } from '../../http/auth.js';
 import { clientInfo, responses } from '../../http/route-helpers.js';
-import { createChannel, getChannel, listChannels, toChannelDto } from './service.js';
+import { createChannel, getChannel, listChannels, toChannelDto, updateChannel } from './service.js';
 
 export function channelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -56,6 +57,31 @@ export function channelRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request) =>
         toChannelDto(ctx, await getChannel(ctx.db, request.params.workspaceId, request.params.channelId)),
+    );
+    app.patch(
+      '/workspaces/:workspaceId/channels/:channelId',
+      {
+        config: { access: 'channels.manage' },
+        schema: {
+          tags,
+          summary:
+            'Rename a number or renew its access token or app secret (a new token is checked against the Graph API)',
+          params: channelParams,
+          body: updateChannelRequest,
+          response: responses({ 200: channelDto }),
+        },
+      },
+      async (request) => {
+        const member = requireMember(request);
+        const channel = await updateChannel(
+          ctx,
+          member,
+          request.params.channelId,
+          request.body,
+          clientInfo(request).ipPrefix,
+        );
+        return toChannelDto(ctx, channel);
+      },
     );
   };
 }

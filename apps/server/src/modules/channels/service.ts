@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { CreateChannelRequest } from '@parley/contracts';
+import type { CreateChannelRequest, FieldIssue, UpdateChannelRequest } from '@parley/contracts';
 import { and, asc, eq } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
@@ -51,6 +51,51 @@ export async function channelVerifyToken(ctx: AppContext, db: DbOrTx, ch: Channe
   return ctx.keyring.decrypt(db, ch.workspaceId, ch.verifyToken, `channels.verify_token:${ch.id}`);
 }
 
+type SecretColumn = 'access_token' | 'app_secret' | 'verify_token';
+
+/**
+ * Encrypts one of a channel's secrets with the workspace key, bound to its column and channel id (the
+ * associated data the decrypt functions above check), so a ciphertext cannot be moved to another one.
+ */
+function encryptSecret(
+  ctx: AppContext,
+  workspaceId: string,
+  channelId: string,
+  column: SecretColumn,
+  value: string,
+): Promise<string> {
+  return ctx.keyring.encrypt(ctx.db, workspaceId, value, `channels.${column}:${channelId}`);
+}
+
+/**
+ * Asks the Graph API about the number with these credentials: the check before anything is stored.
+ * Errors: whatsapp_credentials_rejected (422, with `issues` when given), whatsapp_unreachable (502).
+ */
+async function lookUpNumber(creds: GraphCredentials, rejectedIssues?: FieldIssue[]) {
+  try {
+    return await getPhoneNumber(creds);
+  } catch (err) {
+    if (err instanceof GraphApiError && !err.transport) {
+      throw new AppError('whatsapp_credentials_rejected', {
+        graphCode: err.code,
+        graphTitle: err.title,
+        ...(rejectedIssues ? { issues: rejectedIssues } : {}),
+      });
+    }
+    throw new AppError('whatsapp_unreachable');
+  }
+}
+
+/** What the Graph API says about a number, as channel columns. */
+function numberColumns(info: Awaited<ReturnType<typeof getPhoneNumber>>) {
+  return {
+    displayPhoneNumber: info.display_phone_number ?? null,
+    qualityRating: info.quality_rating ?? null,
+    messagingLimit: info.messaging_limit_tier ?? null,
+    throughputLevel: info.throughput?.level ?? null,
+  };
+}
+
 /**
  * Connects a WhatsApp number: checks the credentials against the Graph API (GET phone number), then
  * stores the channel with its access token, app secret and verify token encrypted.
@@ -68,20 +113,11 @@ export async function createChannel(
     accessToken: input.accessToken,
     phoneNumberId: input.phoneNumberId,
   };
-  let info: Awaited<ReturnType<typeof getPhoneNumber>>;
-  try {
-    info = await getPhoneNumber(creds);
-  } catch (err) {
-    if (err instanceof GraphApiError && !err.transport) {
-      throw new AppError('whatsapp_credentials_rejected', { graphCode: err.code, graphTitle: err.title });
-    }
-    throw new AppError('whatsapp_unreachable');
-  }
+  const info = await lookUpNumber(creds);
   const verifyToken = input.verifyToken ?? crypto.randomBytes(24).toString('base64url');
   const id = crypto.randomUUID();
   const ws = actor.workspaceId;
-  const enc = (value: string, column: string) =>
-    ctx.keyring.encrypt(ctx.db, ws, value, `channels.${column}:${id}`);
+  const enc = (value: string, column: SecretColumn) => encryptSecret(ctx, ws, id, column, value);
   // Encrypt before the transaction: on PGlite the transaction holds the only connection.
   const secrets = {
     accessToken: await enc(input.accessToken, 'access_token'),
@@ -99,10 +135,7 @@ export async function createChannel(
           name: input.name,
           phoneNumberId: input.phoneNumberId,
           wabaId: input.wabaId,
-          displayPhoneNumber: info.display_phone_number ?? null,
-          qualityRating: info.quality_rating ?? null,
-          messagingLimit: info.messaging_limit_tier ?? null,
-          throughputLevel: info.throughput?.level ?? null,
+          ...numberColumns(info),
           graphBaseUrl: creds.baseUrl,
           graphApiVersion: creds.apiVersion,
           ...secrets,
@@ -131,6 +164,84 @@ export async function createChannel(
     if (isUniqueViolation(err)) throw new AppError('channel_phone_taken');
     throw err;
   }
+}
+
+/**
+ * Renames a connected number and/or renews its access token or app secret. A new access token is
+ * checked against the Graph API first (nothing is stored when WhatsApp refuses it) and refreshes the
+ * display number, quality rating, messaging limit and throughput level from the answer. Secrets are
+ * encrypted like at connect; the audit entry `channel.updated` names the fields sent, never values.
+ * After commit the webhook cache of this node forgets the channel, so a new app secret counts at once.
+ * Errors: not_found (404, also for another workspace's channel), conflict (409, credentials of the
+ * sandbox number), whatsapp_credentials_rejected (422, issue on `body.accessToken`),
+ * whatsapp_unreachable (502).
+ */
+export async function updateChannel(
+  ctx: AppContext,
+  actor: Member,
+  channelId: string,
+  input: UpdateChannelRequest,
+  ipPrefix: string | null,
+): Promise<ChannelRow> {
+  const ws = actor.workspaceId;
+  const ch = await getChannel(ctx.db, ws, channelId);
+  const credentialFields = (['accessToken', 'appSecret'] as const).filter((f) => input[f] !== undefined);
+  if (ch.isSandbox && credentialFields.length > 0) {
+    const message =
+      "The sandbox number's access token and app secret are managed by Parley and cannot be changed. Its name can.";
+    throw new AppError(
+      'conflict',
+      { issues: credentialFields.map((f) => ({ path: `body.${f}`, message })) },
+      message,
+    );
+  }
+  const info =
+    input.accessToken === undefined
+      ? null
+      : await lookUpNumber(
+          {
+            baseUrl: ch.graphBaseUrl,
+            apiVersion: ch.graphApiVersion,
+            phoneNumberId: ch.phoneNumberId,
+            accessToken: input.accessToken,
+          },
+          [{ path: 'body.accessToken', message: 'WhatsApp did not accept this access token' }],
+        );
+  // Encrypt before the transaction: on PGlite the transaction holds the only connection.
+  const secrets = {
+    ...(input.accessToken === undefined
+      ? {}
+      : { accessToken: await encryptSecret(ctx, ws, ch.id, 'access_token', input.accessToken) }),
+    ...(input.appSecret === undefined
+      ? {}
+      : { appSecret: await encryptSecret(ctx, ws, ch.id, 'app_secret', input.appSecret) }),
+  };
+  const changed = (['name', 'accessToken', 'appSecret'] as const).filter((f) => input[f] !== undefined);
+  const row = await ctx.db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(channels)
+      .set({
+        ...(input.name === undefined ? {} : { name: input.name }),
+        ...secrets,
+        ...(info ? numberColumns(info) : {}),
+        updatedAt: new Date(),
+      })
+      .where(and(eq(channels.id, ch.id), eq(channels.workspaceId, ws)))
+      .returning();
+    if (!updated) throw new AppError('not_found');
+    await recordAudit(ctx, tx, {
+      type: 'channel.updated',
+      workspaceId: ws,
+      actorId: actor.user.id,
+      subjectType: 'channel',
+      subjectId: ch.id,
+      ipPrefix,
+      data: { changed },
+    });
+    return updated;
+  });
+  ctx.channelCache.invalidate(ch.id);
+  return row;
 }
 
 export async function listChannels(db: DbOrTx, workspaceId: string): Promise<ChannelRow[]> {

@@ -80,5 +80,20 @@ describe('paging', () => {
       expect(res.statusCode, before).toBe(400);
       expect(res.json().error.code).toBe('validation_failed');
     }
+    // The conversation list's cursor is "iso|uuid"; anything else is the caller's mistake, not a 500.
+    for (const before of [
+      'nonsense',
+      '2026-01-01T00:00:00.000Z|abc',
+      `2026-01-01T00:00:00.000Z|${conv.id}x`,
+    ]) {
+      for (const extra of ['', '&q=hallo']) {
+        const res = await as(bed.server, bed.owner, {
+          method: 'GET',
+          url: url(`/conversations?before=${encodeURIComponent(before)}${extra}`),
+        });
+        expect(res.statusCode, before + extra).toBe(400);
+        expect(res.json().error.code).toBe('validation_failed');
+      }
+    }
   });
 });

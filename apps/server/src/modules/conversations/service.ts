@@ -5,15 +5,16 @@ import type {
   SendTemplateRequest,
   SendTextRequest,
 } from '@parley/contracts';
-import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { contacts, conversations, media, messages, workspaces } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
 import { enqueueJob } from '../../jobs/queue.js';
+import { UUID_PATTERN } from '../../lib/ids.js';
 import { recordEvent } from '../../realtime/event-bus.js';
 import { mediaByIds } from '../media/index.js';
-import { messageSearchTokens, searchConversations } from '../search/index.js';
+import { conversationsBefore, messageSearchTokens, searchConversations } from '../search/index.js';
 import { renderTemplateText } from '../templates/placeholders.js';
 import {
   buttonIssues,
@@ -54,16 +55,11 @@ export async function listConversations(ctx: AppContext, member: Member, q: List
   if (q.before) {
     const [iso, id] = q.before.split('|');
     const at = new Date(iso ?? '');
-    if (Number.isNaN(at.getTime()) || !id)
+    if (Number.isNaN(at.getTime()) || !id || !UUID_PATTERN.test(id))
       throw new AppError('validation_failed', {
         issues: [{ path: 'querystring.before', message: 'Invalid cursor' }],
       });
-    conditions.push(
-      or(
-        lt(conversations.lastMessageAt, at),
-        and(eq(conversations.lastMessageAt, at), lt(conversations.id, id)),
-      )!,
-    );
+    conditions.push(conversationsBefore({ lastMessageAt: at, id }));
   }
   // A search page that stopped at one of the search's bounds continues after `resume`.
   let resume: { lastMessageAt: Date; id: string } | null = null;
@@ -122,7 +118,8 @@ export async function listMessages(
     conditions.push(
       seq === undefined
         ? lt(messages.createdAt, at)
-        : or(lt(messages.createdAt, at), and(eq(messages.createdAt, at), lt(messages.seq, Number(seq))))!,
+        : // A row comparison: a bound of messages_conversation_idx, not a filter.
+          sql`(${messages.createdAt}, ${messages.seq}) < (${at.toISOString()}::timestamptz, ${Number(seq)})`,
     );
   }
   const rows = await ctx.db

@@ -44,6 +44,8 @@ export async function mountSandbox(app: FastifyInstance, ctx: AppContext): Promi
     verifiedName: 'Parley Sandbox',
     publicBaseUrl: new URL(SANDBOX_PREFIX, ctx.config.publicUrl).toString().replace(/\/$/, ''),
     statusDelays: { sentMs: 300, deliveredMs: 900, readMs: null },
+    // Every signed-in person reaches its control API; the credentials stay Parley's (channels: 409).
+    credentialsLocked: true,
     logger: false,
   });
 

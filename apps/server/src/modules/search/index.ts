@@ -3,6 +3,7 @@
  * are stored only as truncated keyed hashes (`messages.search_tokens`, `contacts.name_tokens`).
  */
 export { contactSearchTokens, messageSearchTokens } from './hash.js';
+export { conversationsBefore } from './repo.js';
 export {
   SEARCH_BOUNDS,
   type SearchBounds,

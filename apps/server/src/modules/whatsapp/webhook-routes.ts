@@ -1,42 +1,39 @@
 import { verifySignature } from '@parley/whatsapp';
-import { eq, sql } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppContext } from '../../context.js';
-import { channels } from '../../db/schema.js';
+import { webhookEvents } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import { GroupCommit } from '../../lib/group-commit.js';
 import { isUuid } from '../../lib/ids.js';
 import { channelAppSecret, channelVerifyToken } from '../channels/service.js';
-import { processWebhookJob } from './process-webhook.job.js';
+import { processWebhooksPump } from './process-webhooks.js';
 
 export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
 
+/** Stores a delivery (one row, one commit): the caller answers 200 only after it returns. */
+type Delivery = { channelId: string; workspaceId: string; payload: string };
+
 /**
- * Stores a delivery and its processing job in one statement (one round trip, atomic): the caller
- * answers 200 only after it returns.
+ * Stores acknowledged deliveries: concurrent ones share one multi-row insert and one commit (group
+ * commit), so the acknowledgement keeps up under load; PGlite has one connection, PostgreSQL a few.
  */
-async function storeDelivery(
-  ctx: AppContext,
-  channelId: string,
-  workspaceId: string,
-  payload: string,
-): Promise<void> {
-  await ctx.db.execute(sql`
-    with e as (
-      insert into webhook_events (channel_id, workspace_id, payload) values (${channelId}, ${workspaceId}, ${payload})
-      returning id
-    )
-    insert into jobs (name, workspace_id, payload, max_attempts)
-    select ${processWebhookJob.name}, ${workspaceId}, jsonb_build_object('webhookEventId', e.id), ${processWebhookJob.retry?.maxAttempts ?? 10}
-    from e`);
+function deliveryStore(ctx: AppContext): GroupCommit<Delivery> {
+  return new GroupCommit<Delivery>(
+    async (rows) => {
+      await ctx.db.insert(webhookEvents).values(rows);
+    },
+    { maxBatch: 200, maxConcurrent: ctx.database.pool ? 3 : 1 },
+  );
 }
 
 /**
  * `/webhooks/whatsapp/:channelId` — Meta's verification handshake (GET) and event deliveries (POST).
  * A POST is checked against `X-Hub-Signature-256` over the raw bytes before anything else (401, nothing
- * stored), stored encrypted with its processing job in one transaction, and only then answered 200.
+ * stored), stored encrypted, and only then answered 200; the processing pump starts on it at once.
  */
 export function whatsappWebhookRoutes(ctx: AppContext): FastifyPluginAsync {
   return async (app) => {
+    const store = deliveryStore(ctx);
     app.removeAllContentTypeParsers();
     app.addContentTypeParser(
       'application/json',
@@ -47,16 +44,10 @@ export function whatsappWebhookRoutes(ctx: AppContext): FastifyPluginAsync {
       done(new AppError('unsupported_media_type'), undefined),
     );
 
-    // Channels change rarely; a short cache saves a query per delivery.
-    const cache = new Map<string, { row: typeof channels.$inferSelect; until: number }>();
     async function findChannel(channelId: string) {
       if (!isUuid(channelId)) throw new AppError('not_found');
-      const hit = cache.get(channelId);
-      if (hit && hit.until > Date.now()) return hit.row;
-      const [ch] = await ctx.db.select().from(channels).where(eq(channels.id, channelId));
+      const ch = await ctx.channelCache.find(channelId);
       if (!ch) throw new AppError('not_found');
-      if (cache.size > 1000) cache.clear();
-      cache.set(channelId, { row: ch, until: Date.now() + 30_000 });
       return ch;
     }
 
@@ -104,8 +95,8 @@ export function whatsappWebhookRoutes(ctx: AppContext): FastifyPluginAsync {
           raw.toString('utf8'),
           'webhook_events.payload',
         );
-        await storeDelivery(ctx, ch.id, ch.workspaceId, payload);
-        ctx.jobs.poke();
+        await store.add({ channelId: ch.id, workspaceId: ch.workspaceId, payload });
+        ctx.jobs.pokePump(processWebhooksPump.name);
         return reply.code(200).send({ ok: true });
       },
     );

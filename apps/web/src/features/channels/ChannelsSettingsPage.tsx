@@ -4,6 +4,7 @@ import { describeErrorCode } from '@parley/whatsapp/error-codes';
 import {
   IconBrandWhatsapp,
   IconExternalLink,
+  IconPencil,
   IconPlus,
   IconRefresh,
   IconTemplate,
@@ -19,6 +20,7 @@ import { describeError, notifySuccess } from '../../lib/notify';
 import { useWorkspace } from '../shell/workspace-context';
 import { type ChannelDto, useChannels, useChannelTemplates, useSyncTemplates } from './api';
 import { ConnectChannelModal } from './ConnectChannelModal';
+import { EditChannelModal } from './EditChannelModal';
 
 /** The customer phone of the built-in WhatsApp simulator (needs a signed-in person). */
 export const SANDBOX_PHONE_URL = '/_sandbox/_sim/phone/';
@@ -29,7 +31,15 @@ export function ChannelsSettingsPage() {
   const { workspaceId, isManager } = useWorkspace();
   const channels = useChannels(workspaceId);
   const [connectOpened, connectModal] = useDisclosure(false);
+  const [editing, setEditing] = useState<ChannelDto | null>(null);
   const list = channels.data?.channels;
+
+  const closeEdit = () => {
+    const id = editing?.id;
+    setEditing(null);
+    // Back to the card's Edit button (the dialog is unmounted, so Mantine cannot return the focus).
+    if (id) setTimeout(() => document.getElementById(editButtonId(id))?.focus(), 0);
+  };
 
   return (
     <>
@@ -77,12 +87,13 @@ export function ChannelsSettingsPage() {
         >
           {list.map((channel) => (
             <li key={channel.id}>
-              <ChannelCard channel={channel} />
+              <ChannelCard channel={channel} onEdit={isManager ? () => setEditing(channel) : undefined} />
             </li>
           ))}
         </Stack>
       )}
       {isManager && <ConnectChannelModal opened={connectOpened} onClose={connectModal.close} />}
+      {isManager && editing && <EditChannelModal key={editing.id} channel={editing} onClose={closeEdit} />}
     </>
   );
 }
@@ -131,7 +142,10 @@ export function useMessagingLimitLabel() {
   };
 }
 
-function ChannelCard({ channel }: { channel: ChannelDto }) {
+const editButtonId = (channelId: string) => `channel-${channelId}-edit`;
+
+/** One number: what WhatsApp says about it, its templates and webhook; `onEdit` for owners and admins. */
+function ChannelCard({ channel, onEdit }: { channel: ChannelDto; onEdit?: () => void }) {
   const { t } = useTranslation();
   const limitLabel = useMessagingLimitLabel();
   const headingId = `channel-${channel.id}-name`;
@@ -177,22 +191,38 @@ function ChannelCard({ channel }: { channel: ChannelDto }) {
               </Text>
             </Stack>
           </Group>
-          {channel.isSandbox && (
-            <Anchor
-              href={SANDBOX_PHONE_URL}
-              target="_blank"
-              rel="noopener"
-              size="sm"
-              fw={600}
-              data-testid="channel-sandbox-phone"
-            >
-              <Group gap={4} wrap="nowrap" component="span">
-                {t('channels.openPhone')}
-                <IconExternalLink size={16} aria-hidden />
-                <span className="visually-hidden">{t('channels.newTab')}</span>
-              </Group>
-            </Anchor>
-          )}
+          <Group gap="sm" wrap="wrap">
+            {channel.isSandbox && (
+              <Anchor
+                href={SANDBOX_PHONE_URL}
+                target="_blank"
+                rel="noopener"
+                size="sm"
+                fw={600}
+                data-testid="channel-sandbox-phone"
+              >
+                <Group gap={4} wrap="nowrap" component="span">
+                  {t('channels.openPhone')}
+                  <IconExternalLink size={16} aria-hidden />
+                  <span className="visually-hidden">{t('channels.newTab')}</span>
+                </Group>
+              </Anchor>
+            )}
+            {onEdit && (
+              <Button
+                id={editButtonId(channel.id)}
+                size="xs"
+                variant="default"
+                leftSection={<IconPencil size={14} aria-hidden />}
+                onClick={onEdit}
+                aria-label={t('channels.edit.open', { name: channel.name })}
+                aria-haspopup="dialog"
+                data-testid="channel-edit-open"
+              >
+                {t('common.edit')}
+              </Button>
+            )}
+          </Group>
         </Group>
 
         <SimpleGrid cols={{ base: 2, md: 4 }} spacing="md" verticalSpacing="sm">

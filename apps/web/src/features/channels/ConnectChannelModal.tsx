@@ -57,15 +57,25 @@ const empty: Values = {
   graphApiVersion: '',
 };
 
+/**
+ * The rules of `createChannelRequest` and `updateChannelRequest` in @parley/contracts for the fields
+ * both forms have (values trimmed), checked before the round trip.
+ */
+export const channelFieldRules = {
+  name: (value: string) => value.length >= 1 && value.length <= 80,
+  accessToken: (value: string) => value.length >= 10 && value.length <= 1000,
+  appSecret: (value: string) => value.length >= 8 && value.length <= 200,
+};
+
 /** The same rules as `createChannelRequest` in @parley/contracts, checked before the round trip. */
 function validate(values: Values): Partial<Record<Field, true>> {
   const v = (field: Field) => values[field].trim();
   const bad: Partial<Record<Field, true>> = {};
-  if (v('name').length < 1 || v('name').length > 80) bad.name = true;
+  if (!channelFieldRules.name(v('name'))) bad.name = true;
   if (!/^\d{1,30}$/.test(v('phoneNumberId'))) bad.phoneNumberId = true;
   if (!/^\d{1,30}$/.test(v('wabaId'))) bad.wabaId = true;
-  if (v('accessToken').length < 10 || v('accessToken').length > 1000) bad.accessToken = true;
-  if (v('appSecret').length < 8 || v('appSecret').length > 200) bad.appSecret = true;
+  if (!channelFieldRules.accessToken(v('accessToken'))) bad.accessToken = true;
+  if (!channelFieldRules.appSecret(v('appSecret'))) bad.appSecret = true;
   if (v('graphBaseUrl')) {
     try {
       const url = new URL(v('graphBaseUrl'));
@@ -92,7 +102,8 @@ function toRequest(values: Values): CreateChannelInput {
   };
 }
 
-function graphTitleOf(error: unknown): string | null {
+/** What WhatsApp said when it refused credentials (`details.graphTitle`), if anything. */
+export function graphTitleOf(error: unknown): string | null {
   if (!(error instanceof ApiError) || !error.details || typeof error.details !== 'object') return null;
   const title = (error.details as { graphTitle?: unknown }).graphTitle;
   return typeof title === 'string' && title.trim() ? title.trim() : null;

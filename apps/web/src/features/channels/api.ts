@@ -4,14 +4,16 @@ import type {
   channelListResponse,
   createChannelResponse,
   templateListResponse,
+  UpdateChannelRequest,
 } from '@parley/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
-import { apiGet, apiPost, workspacePath } from '../../lib/api';
+import { apiGet, apiPatch, apiPost, workspacePath } from '../../lib/api';
 
 export type { ChannelDto };
 export type CreateChannelInput = CreateChannelRequest;
 export type CreatedChannel = z.infer<typeof createChannelResponse>;
+export type UpdateChannelInput = UpdateChannelRequest;
 
 export const channelsKey = (workspaceId: string) => ['workspace', workspaceId, 'channels'] as const;
 
@@ -30,20 +32,43 @@ export function useChannels(workspaceId: string) {
   });
 }
 
+/** Refetches this page's list and any other channel list of the workspace (the inbox keeps its own). */
+function invalidateChannelLists(queryClient: ReturnType<typeof useQueryClient>, workspaceId: string) {
+  return queryClient.invalidateQueries({
+    predicate: (query) =>
+      query.queryKey[0] === 'workspace' &&
+      query.queryKey[1] === workspaceId &&
+      query.queryKey[query.queryKey.length - 1] === 'channels',
+  });
+}
+
 export function useCreateChannel(workspaceId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: CreateChannelInput) =>
       apiPost<CreatedChannel>(workspacePath(workspaceId, '/channels'), input),
     meta: { inlineErrors: connectErrors },
-    onSuccess: () =>
-      // This page's list and any other channel list of the workspace (the inbox keeps its own).
-      queryClient.invalidateQueries({
-        predicate: (query) =>
-          query.queryKey[0] === 'workspace' &&
-          query.queryKey[1] === workspaceId &&
-          query.queryKey[query.queryKey.length - 1] === 'channels',
-      }),
+    onSuccess: () => invalidateChannelLists(queryClient, workspaceId),
+  });
+}
+
+/** Error codes the edit form shows itself (no toast). */
+export const editErrors = [
+  'validation_failed',
+  'whatsapp_credentials_rejected',
+  'whatsapp_unreachable',
+  'conflict',
+  'not_found',
+];
+
+/** Renames a number and/or renews its access token or app secret (fields left out stay as they are). */
+export function useUpdateChannel(workspaceId: string, channelId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: UpdateChannelInput) =>
+      apiPatch<ChannelDto>(workspacePath(workspaceId, `/channels/${encodeURIComponent(channelId)}`), input),
+    meta: { inlineErrors: editErrors },
+    onSuccess: () => invalidateChannelLists(queryClient, workspaceId),
   });
 }
 

@@ -1,0 +1,212 @@
+import { parseWebhookPayload } from '@parley/whatsapp';
+import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { AppContext } from '../../context.js';
+import type { DbOrTx, Tx } from '../../db/client.js';
+import { webhookEvents } from '../../db/schema.js';
+import type { BatchPumpDefinition } from '../../jobs/batch-pump.js';
+import { backoffMs } from '../../jobs/define-job.js';
+import { withBatchedEvents } from '../../realtime/event-bus.js';
+import { applyTemplateStatus } from '../templates/service.js';
+import { applyStatus } from './apply-status.js';
+import { ingestInboundMessage } from './ingest-message.js';
+
+type WebhookEventRow = typeof webhookEvents.$inferSelect;
+
+/** Deliveries handled in one transaction (one commit for all of them). */
+export const WEBHOOK_BATCH = 50;
+/** Attempts before a delivery that keeps failing is set aside as 'failed' (it stays stored). */
+export const WEBHOOK_MAX_ATTEMPTS = 20;
+
+/**
+ * Processes one stored delivery inside `tx`: every entry, change, message and status. Safe to run twice
+ * (messages and statuses are deduplicated by unique constraints). Parts addressed to another phone
+ * number than the channel's are not attached (the delivery becomes 'unattached'); a payload that does
+ * not match the contract becomes 'failed'. Returns whether something agents see changed.
+ */
+export async function processDelivery(
+  ctx: AppContext,
+  tx: Tx,
+  ev: WebhookEventRow,
+  marks?: Marks,
+): Promise<boolean> {
+  const mark = async (status: WebhookEventRow['status'], error: string | null = null) => {
+    // In a batch the marks are written together at its end (same transaction).
+    if (marks) marks.push({ id: ev.id, status, error });
+    else await writeMarks(tx, [{ id: ev.id, status, error }]);
+  };
+  // The webhook route's per-node cache: a channel row read for the signature moments ago.
+  const ch = ev.channelId ? await ctx.channelCache.find(ev.channelId, tx) : null;
+  if (!ch || !ev.workspaceId || ch.workspaceId !== ev.workspaceId) {
+    await mark('unattached');
+    return false;
+  }
+  const raw = await ctx.keyring.decrypt(tx, ev.workspaceId, ev.payload, 'webhook_events.payload');
+  const parsed = parseWebhookPayload(JSON.parse(raw));
+  if (!parsed.success) {
+    await mark(
+      'failed',
+      parsed.issues
+        .slice(0, 5)
+        .map((i) => `${i.path}: ${i.message}`)
+        .join('; '),
+    );
+    ctx.log.warn(
+      { webhookEventId: ev.id, issues: parsed.issues.length },
+      'webhook payload did not match the contract',
+    );
+    return false;
+  }
+  let changed = false;
+  let foreign = false;
+  for (const entry of parsed.entries) {
+    for (const change of entry.changes) {
+      if (change.field === 'message_template_status_update') {
+        await applyTemplateStatus(tx, ch.id, change.value);
+        continue;
+      }
+      if (change.field !== 'messages') continue;
+      const value = change.value;
+      if (value.metadata.phone_number_id !== ch.phoneNumberId) {
+        foreign = true;
+        continue;
+      }
+      for (const m of value.messages ?? []) {
+        if (await ingestInboundMessage(ctx, tx, ch, m, value.contacts ?? [])) changed = true;
+      }
+      for (const s of value.statuses ?? []) {
+        await applyStatus(tx, ch, s);
+        changed = true;
+      }
+    }
+  }
+  await mark(foreign ? 'unattached' : 'processed');
+  if (foreign)
+    ctx.log.warn(
+      { webhookEventId: ev.id, channelId: ch.id },
+      'webhook for another phone number: recorded, not attached',
+    );
+  return changed;
+}
+
+type Mark = { id: number; status: WebhookEventRow['status']; error: string | null };
+type Marks = Mark[];
+
+/** Sets the outcome of processed deliveries: one statement per outcome, not one per delivery. */
+async function writeMarks(tx: Tx, marks: Marks): Promise<void> {
+  const groups = new Map<string, Mark[]>();
+  for (const m of marks) {
+    const key = `${m.status}\u0000${m.error ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  const processedAt = new Date();
+  for (const group of groups.values()) {
+    const { status, error } = group[0]!;
+    await tx
+      .update(webhookEvents)
+      .set({ status, error, processedAt })
+      .where(
+        inArray(
+          webhookEvents.id,
+          group.map((m) => m.id),
+        ),
+      );
+  }
+}
+
+/** Locks up to `limit` due deliveries (others' locked rows are skipped), oldest first. */
+function lockDue(tx: Tx, limit: number, ids?: number[]) {
+  return tx
+    .select()
+    .from(webhookEvents)
+    .where(
+      and(
+        eq(webhookEvents.status, 'pending'),
+        lte(webhookEvents.nextAttemptAt, sql`now()`),
+        ...(ids ? [inArray(webhookEvents.id, ids)] : []),
+      ),
+    )
+    .orderBy(asc(webhookEvents.nextAttemptAt), asc(webhookEvents.id))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+}
+
+/**
+ * The pump that turns stored deliveries into contacts, conversations, messages and statuses: a batch of
+ * due deliveries in one transaction, then one event flush. When the batch fails, each delivery is tried
+ * on its own, so one bad delivery cannot hold up the others; it is retried with back-off and set aside
+ * as 'failed' after WEBHOOK_MAX_ATTEMPTS.
+ */
+export const processWebhooksPump: BatchPumpDefinition = {
+  name: 'whatsapp.process-webhooks',
+  async run(ctx) {
+    let ids: number[] = [];
+    let changed = false;
+    try {
+      await ctx.db.transaction(async (tx) => {
+        const batch = await lockDue(tx, WEBHOOK_BATCH);
+        ids = batch.map((ev) => ev.id);
+        const marks: Marks = [];
+        await withBatchedEvents(tx, async () => {
+          for (const ev of batch) if (await processDelivery(ctx, tx, ev, marks)) changed = true;
+        });
+        await writeMarks(tx, marks);
+      });
+    } catch (err) {
+      if (ids.length === 0) throw err;
+      ctx.log.warn({ err, deliveries: ids.length }, 'webhook batch failed; processing one by one');
+      for (const id of ids) if (await processOneAlone(ctx, id)) changed = true;
+    }
+    if (changed) await ctx.events.flush();
+    // Jobs the batch enqueued (file downloads) start now rather than at the next poll.
+    if (ids.length > 0) ctx.jobs.pokeJobs();
+    return ids.length;
+  },
+};
+
+/** One delivery in its own transaction; a failure counts an attempt and schedules the next one. */
+export async function processOneAlone(ctx: AppContext, id: number): Promise<boolean> {
+  try {
+    return await ctx.db.transaction(async (tx) => {
+      const [ev] = await lockDue(tx, 1, [id]);
+      return ev ? processDelivery(ctx, tx, ev) : false;
+    });
+  } catch (err) {
+    const message = (err as Error).message?.slice(0, 300) ?? 'error';
+    const [row] = await ctx.db
+      .select({ attempts: webhookEvents.attempts })
+      .from(webhookEvents)
+      .where(eq(webhookEvents.id, id));
+    const attempts = (row?.attempts ?? 0) + 1;
+    const done = attempts >= WEBHOOK_MAX_ATTEMPTS;
+    await ctx.db
+      .update(webhookEvents)
+      .set({
+        attempts,
+        error: message,
+        ...(done
+          ? { status: 'failed' as const, processedAt: new Date() }
+          : { nextAttemptAt: new Date(Date.now() + backoffMs(attempts, 500, 60_000)) }),
+      })
+      .where(and(eq(webhookEvents.id, id), eq(webhookEvents.status, 'pending')));
+    ctx.log.warn({ webhookEventId: id, attempts, err: message }, 'webhook delivery not processed');
+    return false;
+  }
+}
+
+/**
+ * Puts deliveries set aside as 'failed' back in the queue with their attempts reset (all, or one by
+ * id), e.g. after the cause was fixed. Returns how many. The CLI's `parley webhooks replay`.
+ */
+export async function replayFailedDeliveries(db: DbOrTx, filter: { id?: number } = {}): Promise<number> {
+  const rows = await db
+    .update(webhookEvents)
+    .set({ status: 'pending', attempts: 0, nextAttemptAt: new Date(), error: null, processedAt: null })
+    .where(
+      and(
+        eq(webhookEvents.status, 'failed'),
+        filter.id === undefined ? undefined : eq(webhookEvents.id, filter.id),
+      ),
+    )
+    .returning({ id: webhookEvents.id });
+  return rows.length;
+}
