@@ -1,5 +1,5 @@
 import type { InboundMessage, WebhookContact } from '@parley/whatsapp';
-import { and, eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { Tx } from '../../db/client.js';
 import { contacts, conversations, messages } from '../../db/schema.js';
@@ -40,103 +40,212 @@ function textOf(m: InboundMessage): string | null {
   return typeof media?.caption === 'string' ? media.caption : null;
 }
 
+/** One inbound message of a webhook delivery, with the delivery's contact profiles and its channel. */
+export type InboundItem = { ch: ChannelRow; m: InboundMessage; profiles: WebhookContact[] };
+
+type Prepared = {
+  ch: ChannelRow;
+  m: InboundMessage;
+  ws: string;
+  from: string;
+  name: string | null;
+  at: Date;
+  text: string | null;
+  type: string;
+  rest: Record<string, unknown>;
+  waIdHash: string;
+};
+
+/** Rows per multi-row statement (well below PostgreSQL's 65,535 parameters). */
+const CHUNK = 400;
+
+async function chunked<T, R>(rows: T[], run: (part: T[]) => Promise<R[]>): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < rows.length; i += CHUNK) out.push(...(await run(rows.slice(i, i + CHUNK))));
+  return out;
+}
+
 /**
- * Stores one inbound message exactly once (unique channel + wamid): creates the contact on first
- * contact, the conversation per contact × channel, bumps unread and the 24-hour window, and records
- * `message.created`. Returns false when the message was a duplicate.
+ * Stores inbound messages, each exactly once (unique channel + wamid), set-based: one multi-row
+ * statement each for the contacts, the conversations, the messages and the conversation updates,
+ * whatever the number of messages. Creates a contact on first contact (profile name, WhatsApp id or
+ * business-scoped user id), a conversation per contact × channel, bumps unread and the 24-hour
+ * window, reopens a resolved conversation, and records `message.created` per new message, in the
+ * order given. Returns how many messages were new (the others were duplicates).
  */
-export async function ingestInboundMessage(
-  ctx: AppContext,
-  tx: Tx,
-  ch: ChannelRow,
-  m: InboundMessage,
-  profiles: WebhookContact[],
-): Promise<boolean> {
-  const ws = ch.workspaceId;
-  const from = m.from ?? (m as { from_user_id?: string }).from_user_id ?? 'unknown';
-  const profile = profiles.find((p) => p.wa_id === from || p.user_id === from);
-  const name = profile?.profile?.name?.slice(0, 200) ?? null;
-  const waIdHash = await ctx.keyring.blindIndex(tx, ws, 'contacts.wa_id', from);
-  const encName = name ? await ctx.keyring.encrypt(tx, ws, name, 'contacts.name') : null;
-  const nameTokens = await contactSearchTokens(ctx.keyring, tx, ws, name, from);
-  const [contact] = await tx
-    .insert(contacts)
-    .values({
-      workspaceId: ws,
-      waIdHash,
-      waId: await ctx.keyring.encrypt(tx, ws, from, 'contacts.wa_id'),
-      name: encName,
-      nameTokens,
-    })
-    .onConflictDoUpdate({
-      target: [contacts.workspaceId, contacts.waIdHash],
-      set: encName ? { name: encName, nameTokens, updatedAt: new Date() } : { updatedAt: new Date() },
-    })
-    .returning({ id: contacts.id });
-  // Millisecond precision (the webhook's own is seconds): list cursors carry JavaScript dates.
-  const at = new Date(Number(m.timestamp) * 1000 || Date.now());
-  const [conversation] = await tx
-    .insert(conversations)
-    .values({ workspaceId: ws, channelId: ch.id, contactId: contact!.id, lastMessageAt: at })
-    .onConflictDoUpdate({
-      target: [conversations.channelId, conversations.contactId],
-      set: { updatedAt: new Date() },
-    })
-    .returning({ id: conversations.id });
-
-  const text = textOf(m);
-  const {
-    id: _id,
-    from: _from,
-    timestamp: _ts,
-    type,
-    ...rest
-  } = m as Record<string, unknown> & InboundMessage;
-  const inserted = await tx
-    .insert(messages)
-    .values({
-      workspaceId: ws,
-      conversationId: conversation!.id,
-      channelId: ch.id,
-      direction: 'inbound',
+export async function ingestInboundMessages(ctx: AppContext, tx: Tx, items: InboundItem[]): Promise<number> {
+  if (items.length === 0) return 0;
+  // 1. Per message: who, when, what (encrypted, hashed).
+  const prepared: Prepared[] = [];
+  for (const { ch, m, profiles } of items) {
+    const ws = ch.workspaceId;
+    const from = m.from ?? (m as { from_user_id?: string }).from_user_id ?? 'unknown';
+    const profile = profiles.find((p) => p.wa_id === from || p.user_id === from);
+    const name = profile?.profile?.name?.slice(0, 200) ?? null;
+    // Millisecond precision (the webhook's own is seconds): list cursors carry JavaScript dates.
+    const at = new Date(Number(m.timestamp) * 1000 || Date.now());
+    const text = textOf(m);
+    const {
+      id: _id,
+      from: _from,
+      timestamp: _ts,
       type,
-      text: text ? await ctx.keyring.encrypt(tx, ws, text, 'messages.text') : null,
-      searchTokens: await messageSearchTokens(ctx.keyring, tx, ws, text),
-      content: await ctx.keyring.encrypt(tx, ws, JSON.stringify(rest), 'messages.content'),
-      providerMessageId: m.id,
-      replyToProviderId: m.context?.id ?? null,
-      status: 'received',
-      createdAt: at,
-    })
-    .onConflictDoNothing({ target: [messages.channelId, messages.providerMessageId] })
-    .returning({ id: messages.id });
-  if (inserted.length === 0) return false;
-  await attachInboundMedia(ctx, tx, ws, inserted[0]!.id, m);
-
-  // Reactions, system notices and "opened the chat" are not messages from the customer: they do not
-  // count as unread, open the 24-hour window (contract 8.1), reopen the conversation or become its
-  // preview.
-  const counts = type !== 'reaction' && type !== 'system' && type !== 'request_welcome';
-  if (counts) {
-    const preview = await ctx.keyring.encrypt(tx, ws, previewOf({ type, text }), 'conversations.preview');
-    const iso = at.toISOString();
-    await tx
-      .update(conversations)
-      .set({
-        lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${iso}::timestamptz)`,
-        lastInboundAt: sql`greatest(coalesce(${conversations.lastInboundAt}, ${iso}::timestamptz), ${iso}::timestamptz)`,
-        lastMessagePreview: preview,
-        unreadCount: sql`${conversations.unreadCount} + 1`,
-        status: sql`case when ${conversations.status} in ('resolved', 'snoozed') then 'open' else ${conversations.status} end`,
-        updatedAt: new Date(),
-      })
-      .where(and(eq(conversations.id, conversation!.id), eq(conversations.workspaceId, ws)));
+      ...rest
+    } = m as Record<string, unknown> & InboundMessage;
+    prepared.push({
+      ch,
+      m,
+      ws,
+      from,
+      name,
+      at,
+      text,
+      type,
+      rest,
+      waIdHash: await ctx.keyring.blindIndex(tx, ws, 'contacts.wa_id', from),
+    });
   }
-  await recordEvent(tx, {
-    type: 'message.created',
-    workspaceId: ws,
-    rooms: [`workspace:${ws}`],
-    payload: { conversationId: conversation!.id, messageId: inserted[0]!.id },
-  });
-  return true;
+
+  // 2. Contacts, one row per person (the last profile name in the batch wins, as it would one by one).
+  const contactValues = new Map<string, typeof contacts.$inferInsert>();
+  for (const p of prepared) {
+    const key = `${p.ws}|${p.waIdHash}`;
+    const known = contactValues.get(key);
+    if (known && !p.name) continue;
+    contactValues.set(key, {
+      workspaceId: p.ws,
+      waIdHash: p.waIdHash,
+      waId: known?.waId ?? (await ctx.keyring.encrypt(tx, p.ws, p.from, 'contacts.wa_id')),
+      name: p.name ? await ctx.keyring.encrypt(tx, p.ws, p.name, 'contacts.name') : null,
+      nameTokens: await contactSearchTokens(ctx.keyring, tx, p.ws, p.name, p.from),
+    });
+  }
+  const contactRows = await chunked([...contactValues.values()], (part) =>
+    tx
+      .insert(contacts)
+      .values(part)
+      .onConflictDoUpdate({
+        target: [contacts.workspaceId, contacts.waIdHash],
+        // A message without a profile name keeps the name (and its search tokens) the contact has.
+        set: {
+          name: sql`coalesce(excluded.name, ${contacts.name})`,
+          nameTokens: sql`case when excluded.name is null then ${contacts.nameTokens} else excluded.name_tokens end`,
+          updatedAt: new Date(),
+        },
+      })
+      .returning({ id: contacts.id, workspaceId: contacts.workspaceId, waIdHash: contacts.waIdHash }),
+  );
+  const contactIds = new Map(contactRows.map((r) => [`${r.workspaceId}|${r.waIdHash}`, r.id]));
+  const contactOf = (p: Prepared) => contactIds.get(`${p.ws}|${p.waIdHash}`)!;
+
+  // 3. Conversations, one per contact × channel.
+  const conversationValues = new Map<string, typeof conversations.$inferInsert>();
+  for (const p of prepared) {
+    const key = `${p.ch.id}|${contactOf(p)}`;
+    if (!conversationValues.has(key))
+      conversationValues.set(key, {
+        workspaceId: p.ws,
+        channelId: p.ch.id,
+        contactId: contactOf(p),
+        lastMessageAt: p.at,
+      });
+  }
+  const conversationRows = await chunked([...conversationValues.values()], (part) =>
+    tx
+      .insert(conversations)
+      .values(part)
+      .onConflictDoUpdate({
+        target: [conversations.channelId, conversations.contactId],
+        set: { updatedAt: new Date() },
+      })
+      .returning({
+        id: conversations.id,
+        channelId: conversations.channelId,
+        contactId: conversations.contactId,
+      }),
+  );
+  const conversationIds = new Map(conversationRows.map((r) => [`${r.channelId}|${r.contactId}`, r.id]));
+  const conversationOf = (p: Prepared) => conversationIds.get(`${p.ch.id}|${contactOf(p)}`)!;
+
+  // 4. Messages, in the order given (their seq is arrival order); a known wamid is skipped.
+  const messageValues: (typeof messages.$inferInsert)[] = [];
+  for (const p of prepared) {
+    messageValues.push({
+      workspaceId: p.ws,
+      conversationId: conversationOf(p),
+      channelId: p.ch.id,
+      direction: 'inbound',
+      type: p.type,
+      text: p.text ? await ctx.keyring.encrypt(tx, p.ws, p.text, 'messages.text') : null,
+      searchTokens: await messageSearchTokens(ctx.keyring, tx, p.ws, p.text),
+      content: await ctx.keyring.encrypt(tx, p.ws, JSON.stringify(p.rest), 'messages.content'),
+      providerMessageId: p.m.id,
+      replyToProviderId: p.m.context?.id ?? null,
+      status: 'received',
+      createdAt: p.at,
+    });
+  }
+  const insertedRows = await chunked(messageValues, (part) =>
+    tx
+      .insert(messages)
+      .values(part)
+      .onConflictDoNothing({ target: [messages.channelId, messages.providerMessageId] })
+      .returning({ id: messages.id, channelId: messages.channelId, wamid: messages.providerMessageId }),
+  );
+  const inserted = new Map(insertedRows.map((r) => [`${r.channelId}|${r.wamid}`, r.id]));
+
+  // 5. Per new message (the first of a wamid repeated in the batch): its file, its event, and what it
+  // does to the conversation. Reactions, system notices and "opened the chat" are not messages from
+  // the customer: they do not count as unread, open the 24-hour window (contract 8.1), reopen the
+  // conversation or become its preview.
+  const bumps = new Map<string, { ws: string; at: Date; preview: string; count: number }>();
+  let fresh = 0;
+  for (const p of prepared) {
+    const key = `${p.ch.id}|${p.m.id}`;
+    const id = inserted.get(key);
+    if (!id) continue;
+    inserted.delete(key);
+    fresh++;
+    const conversationId = conversationOf(p);
+    await attachInboundMedia(ctx, tx, p.ws, id, p.m);
+    if (p.type !== 'reaction' && p.type !== 'system' && p.type !== 'request_welcome') {
+      const bump = bumps.get(conversationId);
+      const preview = previewOf({ type: p.type, text: p.text });
+      // The preview is the message processed last, as it was one by one.
+      bumps.set(conversationId, {
+        ws: p.ws,
+        at: bump && bump.at > p.at ? bump.at : p.at,
+        preview,
+        count: (bump?.count ?? 0) + 1,
+      });
+    }
+    await recordEvent(tx, {
+      type: 'message.created',
+      workspaceId: p.ws,
+      rooms: [`workspace:${p.ws}`],
+      payload: { conversationId, messageId: id },
+    });
+  }
+
+  // 6. The conversations' activity, unread count, window and status in one statement.
+  const updates = [];
+  for (const [conversationId, b] of bumps) {
+    const preview = await ctx.keyring.encrypt(tx, b.ws, b.preview, 'conversations.preview');
+    updates.push(
+      sql`(${conversationId}::uuid, ${b.ws}::uuid, ${b.at.toISOString()}::timestamptz, ${preview}::text, ${b.count}::int)`,
+    );
+  }
+  for (let i = 0; i < updates.length; i += CHUNK) {
+    await tx.execute(sql`
+      update ${conversations} as c set
+        last_message_at = greatest(c.last_message_at, v.at),
+        last_inbound_at = greatest(coalesce(c.last_inbound_at, v.at), v.at),
+        last_message_preview = v.preview,
+        unread_count = c.unread_count + v.n,
+        status = case when c.status in ('resolved', 'snoozed') then 'open' else c.status end,
+        updated_at = now()
+      from (values ${sql.join(updates.slice(i, i + CHUNK), sql`, `)}) as v(id, ws, at, preview, n)
+      where c.id = v.id and c.workspace_id = v.ws`);
+  }
+  return fresh;
 }

@@ -1,8 +1,15 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../../db/client.js';
 import { messages, webhookEvents } from '../../db/schema.js';
+import { as } from '../../test/harness.js';
 import { startWhatsAppTestbed, type WhatsAppTestbed } from '../../test/whatsapp-testbed.js';
-import { processWebhooksPump, replayFailedDeliveries, WEBHOOK_MAX_ATTEMPTS } from './process-webhooks.js';
+import {
+  processWebhooksPump,
+  replayFailedDeliveries,
+  WEBHOOK_BATCH,
+  WEBHOOK_MAX_ATTEMPTS,
+} from './process-webhooks.js';
 
 /** The batch pump that turns stored deliveries into messages: batches, crash safety, a bad delivery. */
 let bed: WhatsAppTestbed;
@@ -14,6 +21,17 @@ afterAll(async () => bed?.close());
 
 let counter = 0;
 function delivery(from: string, text: string, wamid = `wamid.PUMP.${process.pid}.${++counter}`) {
+  return deliveryOf(from, { type: 'text', text: { body: text } }, { wamid });
+}
+
+/** A delivery of one message of any type; `name: null` sends no profile name. */
+function deliveryOf(
+  from: string,
+  message: Record<string, unknown>,
+  opts: { wamid?: string; name?: string | null } = {},
+) {
+  const wamid = opts.wamid ?? `wamid.PUMP.${process.pid}.${++counter}`;
+  const name = opts.name === undefined ? `Pumpe ${from}` : opts.name;
   return {
     wamid,
     body: JSON.stringify({
@@ -27,16 +45,8 @@ function delivery(from: string, text: string, wamid = `wamid.PUMP.${process.pid}
               value: {
                 messaging_product: 'whatsapp',
                 metadata: { display_phone_number: '49301234567', phone_number_id: bed.phoneNumberId },
-                contacts: [{ profile: { name: `Pumpe ${from}` }, wa_id: from }],
-                messages: [
-                  {
-                    from,
-                    id: wamid,
-                    timestamp: String(Math.floor(Date.now() / 1000)),
-                    type: 'text',
-                    text: { body: text },
-                  },
-                ],
+                contacts: [name === null ? { wa_id: from } : { profile: { name }, wa_id: from }],
+                messages: [{ from, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), ...message }],
               },
             },
           ],
@@ -56,8 +66,8 @@ describe('processing stored deliveries', () => {
     await bed.server.ctx.jobs.stop();
     const first = delivery('4915100000901', 'Während der Wartung');
     for (let i = 0; i < 3; i++) expect((await bed.postWebhook(first.body)).status).toBe(200);
-    const others = Array.from({ length: 60 }, (_, i) =>
-      delivery(`49151000009${String(i).padStart(2, '0')}`, `Nachricht ${i}`),
+    const others = Array.from({ length: WEBHOOK_BATCH + 10 }, (_, i) =>
+      delivery(`4915100009${String(i).padStart(3, '0')}`, `Nachricht ${i}`),
     );
     for (const d of others) expect((await bed.postWebhook(d.body)).status).toBe(200);
     // Acknowledged and stored, nothing processed yet.
@@ -66,20 +76,73 @@ describe('processing stored deliveries', () => {
       .select({ id: webhookEvents.id })
       .from(webhookEvents)
       .where(eq(webhookEvents.status, 'pending'));
-    expect(pending.length).toBeGreaterThanOrEqual(63);
+    expect(pending.length).toBeGreaterThanOrEqual(WEBHOOK_BATCH + 13);
 
     // Back up: the first batch takes at most WEBHOOK_BATCH deliveries in one transaction, the rest follow.
     const firstBatch = await processWebhooksPump.run(bed.server.ctx);
-    expect(firstBatch).toBe(50);
+    expect(firstBatch).toBe(WEBHOOK_BATCH);
     bed.server.ctx.jobs.start();
     await bed.server.ctx.jobs.drain();
     expect(await countMessages([first.wamid])).toBe(1);
-    expect(await countMessages(others.map((d) => d.wamid))).toBe(60);
+    expect(await countMessages(others.map((d) => d.wamid))).toBe(WEBHOOK_BATCH + 10);
     const left = await bed.server.ctx.db
       .select({ id: webhookEvents.id })
       .from(webhookEvents)
       .where(eq(webhookEvents.status, 'pending'));
     expect(left).toHaveLength(0);
+  });
+
+  it('one batch with several messages of one customer: one contact and conversation, each message once, counted right', async () => {
+    await bed.server.ctx.jobs.stop();
+    const from = '4915100000970';
+    const first = deliveryOf(
+      from,
+      { type: 'text', text: { body: 'Erste im Stapel' } },
+      { name: 'Stapel Kundin' },
+    );
+    const second = deliveryOf(from, { type: 'text', text: { body: 'Zweite im Stapel' } }, { name: null });
+    const batch = [
+      first,
+      second,
+      second, // redelivered by Meta in the same batch
+      deliveryOf(
+        from,
+        { type: 'reaction', reaction: { message_id: 'wamid.x', emoji: '👍' } },
+        { name: null },
+      ),
+      deliveryOf(
+        '4915100000971',
+        { type: 'text', text: { body: 'Jemand anderes' } },
+        { name: 'Stapel Zwei' },
+      ),
+    ];
+    for (const d of batch) expect((await bed.postWebhook(d.body)).status).toBe(200);
+    expect(await processWebhooksPump.run(bed.server.ctx)).toBe(5);
+    bed.server.ctx.jobs.start();
+
+    // The name came with the first message; the later ones without a profile name keep it.
+    const conversation = await bed.conversationOf(bed.owner, 'Stapel Kundin');
+    expect(conversation).toMatchObject({ unreadCount: 2, lastMessagePreview: 'Zweite im Stapel' });
+    const page = await bed.messagesOf(bed.owner, conversation!.id);
+    expect(page.map((m) => [m.type, m.text])).toEqual([
+      ['reaction', null],
+      ['text', 'Zweite im Stapel'],
+      ['text', 'Erste im Stapel'],
+    ]);
+    expect(await bed.conversationOf(bed.owner, 'Stapel Zwei')).toMatchObject({ unreadCount: 1 });
+    // One contact and one conversation for the customer, however many of their messages were in the batch.
+    const convs = await bed.server.ctx.db.execute(
+      sql`select count(*)::int as n, count(distinct contact_id)::int as contacts from conversations where contact_id = ${conversation!.contact.id}`,
+    );
+    const [counts] = rowsOf<{ n: number; contacts: number }>(convs);
+    expect(counts).toEqual({ n: 1, contacts: 1 });
+    const sameName = (
+      await as(bed.server, bed.owner, {
+        method: 'GET',
+        url: `/api/v1/workspaces/${bed.workspaceId}/conversations?limit=100`,
+      })
+    ).json().conversations as { contact: { name: string } }[];
+    expect(sameName.filter((c) => c.contact.name === 'Stapel Kundin')).toHaveLength(1);
   });
 
   it('a delivery that cannot be processed does not hold up the others; it is retried, then set aside', async () => {

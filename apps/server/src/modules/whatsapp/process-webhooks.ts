@@ -1,4 +1,4 @@
-import { parseWebhookPayload } from '@parley/whatsapp';
+import { type MessageStatus, parseWebhookPayload } from '@parley/whatsapp';
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
@@ -6,57 +6,50 @@ import { webhookEvents } from '../../db/schema.js';
 import type { BatchPumpDefinition } from '../../jobs/batch-pump.js';
 import { backoffMs } from '../../jobs/define-job.js';
 import { withBatchedEvents } from '../../realtime/event-bus.js';
+import type { ChannelRow } from '../channels/service.js';
 import { applyTemplateStatus } from '../templates/service.js';
 import { applyStatus } from './apply-status.js';
-import { ingestInboundMessage } from './ingest-message.js';
+import { type InboundItem, ingestInboundMessages } from './ingest-message.js';
 
 type WebhookEventRow = typeof webhookEvents.$inferSelect;
 
 /** Deliveries handled in one transaction (one commit for all of them). */
-export const WEBHOOK_BATCH = 50;
+export const WEBHOOK_BATCH = 200;
 /** Attempts before a delivery that keeps failing is set aside as 'failed' (it stays stored). */
 export const WEBHOOK_MAX_ATTEMPTS = 20;
 
+type Collected = { inbound: InboundItem[]; statuses: { ch: ChannelRow; s: MessageStatus }[] };
+
 /**
- * Processes one stored delivery inside `tx`: every entry, change, message and status. Safe to run twice
- * (messages and statuses are deduplicated by unique constraints). Parts addressed to another phone
+ * Reads one stored delivery: decrypts and checks it, applies its template reviews, and adds its
+ * messages and statuses to `into`. Returns the delivery's outcome. Parts addressed to another phone
  * number than the channel's are not attached (the delivery becomes 'unattached'); a payload that does
- * not match the contract becomes 'failed'. Returns whether something agents see changed.
+ * not match the contract becomes 'failed'.
  */
-export async function processDelivery(
-  ctx: AppContext,
-  tx: Tx,
-  ev: WebhookEventRow,
-  marks?: Marks,
-): Promise<boolean> {
-  const mark = async (status: WebhookEventRow['status'], error: string | null = null) => {
-    // In a batch the marks are written together at its end (same transaction).
-    if (marks) marks.push({ id: ev.id, status, error });
-    else await writeMarks(tx, [{ id: ev.id, status, error }]);
-  };
+async function collectDelivery(ctx: AppContext, tx: Tx, ev: WebhookEventRow, into: Collected): Promise<Mark> {
+  const mark = (status: WebhookEventRow['status'], error: string | null = null): Mark => ({
+    id: ev.id,
+    status,
+    error,
+  });
   // The webhook route's per-node cache: a channel row read for the signature moments ago.
   const ch = ev.channelId ? await ctx.channelCache.find(ev.channelId, tx) : null;
-  if (!ch || !ev.workspaceId || ch.workspaceId !== ev.workspaceId) {
-    await mark('unattached');
-    return false;
-  }
+  if (!ch || !ev.workspaceId || ch.workspaceId !== ev.workspaceId) return mark('unattached');
   const raw = await ctx.keyring.decrypt(tx, ev.workspaceId, ev.payload, 'webhook_events.payload');
   const parsed = parseWebhookPayload(JSON.parse(raw));
   if (!parsed.success) {
-    await mark(
+    ctx.log.warn(
+      { webhookEventId: ev.id, issues: parsed.issues.length },
+      'webhook payload did not match the contract',
+    );
+    return mark(
       'failed',
       parsed.issues
         .slice(0, 5)
         .map((i) => `${i.path}: ${i.message}`)
         .join('; '),
     );
-    ctx.log.warn(
-      { webhookEventId: ev.id, issues: parsed.issues.length },
-      'webhook payload did not match the contract',
-    );
-    return false;
   }
-  let changed = false;
   let foreign = false;
   for (const entry of parsed.entries) {
     for (const change of entry.changes) {
@@ -70,21 +63,38 @@ export async function processDelivery(
         foreign = true;
         continue;
       }
-      for (const m of value.messages ?? []) {
-        if (await ingestInboundMessage(ctx, tx, ch, m, value.contacts ?? [])) changed = true;
-      }
-      for (const s of value.statuses ?? []) {
-        await applyStatus(tx, ch, s);
-        changed = true;
-      }
+      for (const m of value.messages ?? []) into.inbound.push({ ch, m, profiles: value.contacts ?? [] });
+      for (const s of value.statuses ?? []) into.statuses.push({ ch, s });
     }
   }
-  await mark(foreign ? 'unattached' : 'processed');
   if (foreign)
     ctx.log.warn(
       { webhookEventId: ev.id, channelId: ch.id },
       'webhook for another phone number: recorded, not attached',
     );
+  return mark(foreign ? 'unattached' : 'processed');
+}
+
+/**
+ * Processes stored deliveries inside `tx`: every entry, change, message and status of each. The
+ * messages of all of them are stored together (set-based, ingestInboundMessages), then the statuses
+ * in order; the events are written in one insert and the deliveries marked. Safe to run twice
+ * (messages and statuses are deduplicated by unique constraints). Returns whether something agents
+ * see changed.
+ */
+export async function processDeliveries(ctx: AppContext, tx: Tx, evs: WebhookEventRow[]): Promise<boolean> {
+  const collected: Collected = { inbound: [], statuses: [] };
+  const marks: Marks = [];
+  let changed = false;
+  await withBatchedEvents(tx, async () => {
+    for (const ev of evs) marks.push(await collectDelivery(ctx, tx, ev, collected));
+    if ((await ingestInboundMessages(ctx, tx, collected.inbound)) > 0) changed = true;
+    for (const { ch, s } of collected.statuses) {
+      await applyStatus(tx, ch, s);
+      changed = true;
+    }
+  });
+  await writeMarks(tx, marks);
   return changed;
 }
 
@@ -145,11 +155,7 @@ export const processWebhooksPump: BatchPumpDefinition = {
       await ctx.db.transaction(async (tx) => {
         const batch = await lockDue(tx, WEBHOOK_BATCH);
         ids = batch.map((ev) => ev.id);
-        const marks: Marks = [];
-        await withBatchedEvents(tx, async () => {
-          for (const ev of batch) if (await processDelivery(ctx, tx, ev, marks)) changed = true;
-        });
-        await writeMarks(tx, marks);
+        if (await processDeliveries(ctx, tx, batch)) changed = true;
       });
     } catch (err) {
       if (ids.length === 0) throw err;
@@ -168,7 +174,7 @@ export async function processOneAlone(ctx: AppContext, id: number): Promise<bool
   try {
     return await ctx.db.transaction(async (tx) => {
       const [ev] = await lockDue(tx, 1, [id]);
-      return ev ? processDelivery(ctx, tx, ev) : false;
+      return ev ? processDeliveries(ctx, tx, [ev]) : false;
     });
   } catch (err) {
     const message = (err as Error).message?.slice(0, 300) ?? 'error';
