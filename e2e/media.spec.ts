@@ -439,6 +439,13 @@ describe('media, reactions, retries, settings and search in Chromium', () => {
     await phone.page.goto(`${server.url}/w/${workspaceId}/inbox`);
     await phone.page.getByRole('textbox', { name: 'Unterhaltungen durchsuchen' }).waitFor();
     await phone.page.getByTestId('conversation-row').filter({ hasText: erika.name }).waitFor();
+    // A photo without a caption: the list's preview label is shown in German.
+    await inbound({ from: '4915112340009', name: 'Lena Fotografin', message: { type: 'image', image: {} } });
+    await phone.page
+      .getByTestId('conversation-row')
+      .filter({ hasText: 'Lena Fotografin' })
+      .getByText('📷 Foto', { exact: true })
+      .waitFor();
     await screenshot(phone.page, 'media-08-phone-list-de');
     await phone.page.getByTestId('conversation-row').filter({ hasText: erika.name }).click();
     await phone.page.getByTestId('media-image').first().waitFor();

@@ -316,3 +316,36 @@ export const contactDto = contactSummaryDto.extend({
     z.object({ id, channelId: id, status: conversationStatusSchema, lastMessageAt: isoDate }),
   ),
 });
+
+/**
+ * The conversation list's preview of a message without text, as the server stores it (English, with
+ * an emoji). The web app recognises these and shows them in the reader's language (previewKindOf).
+ */
+export const PREVIEW_LABELS = {
+  image: '📷 Photo',
+  video: '🎬 Video',
+  audio: '🎤 Audio',
+  document: '📄 Document',
+  sticker: 'Sticker',
+  location: '📍 Location',
+  contacts: '👤 Contact',
+  reaction: 'Reaction',
+  order: '🛒 Order',
+  system: 'System message',
+} as const;
+export type PreviewKind = keyof typeof PREVIEW_LABELS | 'unsupported';
+
+const UNSUPPORTED_PREVIEW = /^Unsupported message \(([a-z_]{1,40})\)$/;
+
+/** The label stored for a message of `type` without text. */
+export function previewLabelOf(type: string): string {
+  return (PREVIEW_LABELS as Record<string, string>)[type] ?? `Unsupported message (${type})`;
+}
+
+/** Which kind of message a stored preview stands for, or null when it is a message's own text. */
+export function previewKindOf(preview: string): { kind: PreviewKind; type?: string } | null {
+  for (const [kind, label] of Object.entries(PREVIEW_LABELS))
+    if (preview === label) return { kind: kind as PreviewKind };
+  const unsupported = UNSUPPORTED_PREVIEW.exec(preview);
+  return unsupported ? { kind: 'unsupported', type: unsupported[1]! } : null;
+}

@@ -1,3 +1,4 @@
+import { previewLabelOf } from '@parley/contracts';
 import type { InboundMessage, WebhookContact } from '@parley/whatsapp';
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
@@ -8,22 +9,13 @@ import type { ChannelRow } from '../channels/service.js';
 import { attachInboundMedia } from '../media/index.js';
 import { contactSearchTokens, messageSearchTokens } from '../search/index.js';
 
-/** A short, plain preview of a message for the conversation list. */
+/**
+ * A short, plain preview of a message for the conversation list: its text, or a label by type
+ * (PREVIEW_LABELS in contracts, which the web app shows translated).
+ */
 export function previewOf(m: { type: string; text?: string | null }): string {
   if (m.text) return m.text.slice(0, 140);
-  const labels: Record<string, string> = {
-    image: '📷 Photo',
-    video: '🎬 Video',
-    audio: '🎤 Audio',
-    document: '📄 Document',
-    sticker: 'Sticker',
-    location: '📍 Location',
-    contacts: '👤 Contact',
-    reaction: 'Reaction',
-    order: '🛒 Order',
-    system: 'System message',
-  };
-  return labels[m.type] ?? `Unsupported message (${m.type})`;
+  return previewLabelOf(m.type);
 }
 
 function textOf(m: InboundMessage): string | null {

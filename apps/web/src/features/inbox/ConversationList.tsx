@@ -29,6 +29,7 @@ import {
   useConversationList,
 } from './api';
 import './i18n';
+import { previewText } from './model';
 
 export const listStatuses: ConversationStatus[] = ['open', 'pending', 'resolved'];
 const assignees: AssigneeFilter[] = ['me', 'unassigned', 'all'];
@@ -268,7 +269,7 @@ export function ConversationList(props: Props) {
                     </Group>
                     <Group justify="space-between" wrap="nowrap" gap="xs" mt={2}>
                       <Text size="sm" c="dimmed" truncate dir="auto">
-                        {c.lastMessagePreview ?? t('list.noPreview')}
+                        {previewText(c.lastMessagePreview, t)}
                       </Text>
                       {c.unreadCount > 0 && (
                         <Badge

@@ -5,6 +5,7 @@ import {
   displayFilename,
   explainErrorCode,
   formatBytes,
+  previewText,
   sameOriginMediaUrl,
 } from './model';
 
@@ -115,5 +116,35 @@ describe('displayFilename', () => {
     [null, null],
   ])('%s → %s', (input, expected) => {
     expect(displayFilename(input)).toBe(expected);
+  });
+});
+
+describe('previewText', () => {
+  const german: Record<string, string> = {
+    'list.noPreview': 'Noch keine Nachrichten',
+    'message.types.image': 'Foto',
+    'message.types.location': 'Standort',
+    'message.types.sticker': 'Sticker',
+    'message.types.system': 'Systemnachricht',
+  };
+  const t = ((key: string, opts?: { type?: string }) =>
+    key === 'list.previewUnsupported'
+      ? `Nicht unterstützte Nachricht (${opts?.type})`
+      : (german[key] ?? key)) as unknown as Parameters<typeof previewText>[1];
+
+  it('shows the labels the server stores for messages without text in the reader’s language', () => {
+    expect(previewText('📷 Photo', t)).toBe('📷 Foto');
+    expect(previewText('📍 Location', t)).toBe('📍 Standort');
+    expect(previewText('System message', t)).toBe('Systemnachricht');
+    expect(previewText('Unsupported message (ephemeral)', t)).toBe(
+      'Nicht unterstützte Nachricht (ephemeral)',
+    );
+    expect(previewText(null, t)).toBe('Noch keine Nachrichten');
+  });
+
+  it('leaves a message’s own text alone, even when it resembles a label', () => {
+    expect(previewText('Hallo, ist mein Paket unterwegs?', t)).toBe('Hallo, ist mein Paket unterwegs?');
+    expect(previewText('📷 Photo of my parcel', t)).toBe('📷 Photo of my parcel');
+    expect(previewText('Unsupported message (<script>)', t)).toBe('Unsupported message (<script>)');
   });
 });

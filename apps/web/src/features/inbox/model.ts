@@ -1,3 +1,4 @@
+import { PREVIEW_LABELS, previewKindOf } from '@parley/contracts';
 import { describeErrorCode } from '@parley/whatsapp/error-codes';
 import type { TFunction } from 'i18next';
 import type { MessageDto } from './api';
@@ -163,4 +164,21 @@ export function dayLabel(iso: string, language: string, t: TFunction<'inbox'>, n
 
 export function timeOf(iso: string, language: string): string {
   return new Intl.DateTimeFormat(language, { timeStyle: 'short' }).format(new Date(iso));
+}
+
+const LEADING_EMOJI = /^(\p{Extended_Pictographic}\uFE0F?)\s/u;
+
+/**
+ * The conversation list's preview in the reader's language: the server stores the text of a message,
+ * or an English label for a message without text (PREVIEW_LABELS); a label is shown translated, with
+ * its emoji. Null (no message yet) gives the "no messages" text.
+ */
+export function previewText(preview: string | null, t: TFunction): string {
+  if (preview === null) return t('list.noPreview');
+  const known = previewKindOf(preview);
+  if (!known) return preview;
+  if (known.kind === 'unsupported') return t('list.previewUnsupported', { type: known.type });
+  const emoji = LEADING_EMOJI.exec(PREVIEW_LABELS[known.kind])?.[1];
+  const label = t(`message.types.${known.kind}`);
+  return emoji ? `${emoji} ${label}` : label;
 }
