@@ -142,4 +142,33 @@ describe('backoffMs', () => {
     expect(backoffMs(4, 1000, 60_000, () => 1)).toBe(8000);
     expect(backoffMs(20, 1000, 60_000, () => 1)).toBe(60_000);
   });
+
+  it('does not wait for ever at shutdown: a job that hangs is logged and left to its lease', async () => {
+    let release!: () => void;
+    const hanging = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const hangingJob = defineJob({
+      name: 'test.hanging',
+      payload: z.object({}),
+      async run() {
+        started();
+        await hanging;
+      },
+    });
+    const id = await enqueueJob(server.ctx.db, hangingJob, {});
+    const runner = new JobRunner(server.ctx, [hangingJob], { stopTimeoutMs: 300 });
+    runner.start();
+    await running;
+    await runner.stop();
+    expect(server.logs.join('')).toContain('jobs still running at shutdown');
+    expect(server.logs.join('')).toContain('test.hanging');
+    // Still leased as running: another node takes it over when the lease expires.
+    expect((await statusOf(id!)).status).toBe('running');
+    release();
+  });
 });

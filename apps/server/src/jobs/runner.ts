@@ -35,7 +35,7 @@ export class JobRunner {
   constructor(
     private readonly ctx: AppContext,
     definitions: JobDefinition[],
-    private readonly opts: { pollMs?: number; leaseMs?: number } = {},
+    private readonly opts: { pollMs?: number; leaseMs?: number; stopTimeoutMs?: number } = {},
     pumps: BatchPumpDefinition[] = [],
   ) {
     for (const d of definitions) this.defs.set(d.name, d);
@@ -50,13 +50,30 @@ export class JobRunner {
     this.poke();
   }
 
-  /** Waits for running jobs to finish (their leases would otherwise have to expire). */
+  /**
+   * Waits for running jobs to finish (their leases would otherwise have to expire), but not for ever:
+   * after `stopTimeoutMs` (default 20 s) the jobs still running are logged by name and left to their
+   * leases (their results are written only while the lock is held, so another node redoes them).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await Promise.all(this.pumps.map((p) => p.stop()));
     await this.polling;
-    await Promise.allSettled([...this.inFlight]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      Promise.allSettled([...this.inFlight]).then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), this.opts.stopTimeoutMs ?? 20_000);
+        timer.unref();
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut)
+      this.ctx.log.warn(
+        { running: Object.fromEntries([...this.running].filter(([, n]) => n > 0)) },
+        'jobs still running at shutdown: left to their leases',
+      );
   }
 
   /** Starts due jobs and the batch pumps now (after an enqueue). */
