@@ -2,9 +2,6 @@ import os from 'node:os';
 import { signPayload } from '@parley/whatsapp';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../apps/server/src/db/client.js';
-import { users } from '../apps/server/src/db/schema.js';
-import { createChannel } from '../apps/server/src/modules/channels/service.js';
-import { createWorkspace } from '../apps/server/src/modules/workspaces/service.js';
 import { openBenchServer } from './lib/bench-server.js';
 
 const total = Number(process.argv[2] ?? 5000);
@@ -17,29 +14,14 @@ const bench = await openBenchServer({
   appSecret: SECRET,
   accessToken: 'bench-token-123',
 });
-const { ctx, database, url, sim } = bench;
+const { ctx, database, url } = bench;
 
-const workspace = await ctx.db.transaction(async (tx) => {
-  const [u] = await tx
-    .insert(users)
-    .values({ email: 'bench@example.test', name: 'Bench', passwordHash: 'x' })
-    .returning();
-  return createWorkspace(ctx, tx, { name: 'Bench', ownerId: u!.id, ipPrefix: null });
+const { channel } = await bench.createWorkspaceWithChannel({
+  ownerEmail: 'bench@example.test',
+  ownerName: 'Bench',
+  workspace: 'Bench',
+  channel: 'Bench',
 });
-const { channel } = await createChannel(
-  ctx,
-  { workspaceId: workspace.id, user: { id: workspace.id } },
-  {
-    type: 'whatsapp',
-    name: 'Bench',
-    phoneNumberId: PNID,
-    wabaId: '1',
-    accessToken: 'bench-token-123',
-    appSecret: SECRET,
-    graphBaseUrl: sim.url,
-  },
-  null,
-);
 const endpoint = `${url}/webhooks/whatsapp/${channel.id}`;
 console.error(`ready: ${database.kind}, posting ${total} webhooks`);
 

@@ -25,10 +25,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { and, desc, eq, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import { contacts, conversations, memberships, messages, users } from '../apps/server/src/db/schema.js';
-import { hashPassword } from '../apps/server/src/modules/auth/passwords.js';
-import { createChannel } from '../apps/server/src/modules/channels/service.js';
-import { createWorkspace } from '../apps/server/src/modules/workspaces/service.js';
-import { PASSWORD, signIn } from '../apps/server/src/test/harness.js';
+import { signIn } from '../apps/server/src/test/harness.js';
 import { openBenchServer } from './lib/bench-server.js';
 
 const N = Number(process.argv[2] ?? 100_000);
@@ -143,7 +140,7 @@ const bench = await openBenchServer({
       serverMs.set(name, xs);
     }),
 });
-const { app, ctx, database, url, sim } = bench;
+const { app, ctx, database, url } = bench;
 
 /** Raw SQL with parameters on either driver. */
 async function query<T>(text: string, params: unknown[] = []): Promise<T[]> {
@@ -155,12 +152,11 @@ const run = (statement: string) =>
 
 // 1. Workspace, owner (signed in over the real route), agents, channel.
 const email = 'inbox.bench@example.test';
-const workspace = await ctx.db.transaction(async (tx) => {
-  const [u] = await tx
-    .insert(users)
-    .values({ email, name: 'Olivia Owner', passwordHash: await hashPassword(PASSWORD) })
-    .returning();
-  return createWorkspace(ctx, tx, { name: 'Big Shop', ownerId: u!.id, ipPrefix: null });
+const { workspace, channel } = await bench.createWorkspaceWithChannel({
+  ownerEmail: email,
+  ownerName: 'Olivia Owner',
+  workspace: 'Big Shop',
+  channel: 'Shop',
 });
 const ws = workspace.id;
 const agentRows = await ctx.db
@@ -176,20 +172,6 @@ const agentRows = await ctx.db
 await ctx.db
   .insert(memberships)
   .values(agentRows.map((a) => ({ workspaceId: ws, userId: a.id, role: 'agent' as const })));
-const { channel } = await createChannel(
-  ctx,
-  { workspaceId: ws, user: { id: ws } },
-  {
-    type: 'whatsapp',
-    name: 'Shop',
-    phoneNumberId: PNID,
-    wabaId: '1',
-    accessToken: 'bench-token-789',
-    appSecret: SECRET,
-    graphBaseUrl: sim.url,
-  },
-  null,
-);
 const cookie = await signIn(app, email);
 
 // The search module (being built at the time of writing): used for tokens when it is there.

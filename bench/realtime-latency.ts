@@ -250,11 +250,7 @@ if (process.argv[2] === '--client') {
 async function runServer(): Promise<void> {
   const { sql } = await import('drizzle-orm');
   const { rowsOf } = await import('../apps/server/src/db/client.js');
-  const { users } = await import('../apps/server/src/db/schema.js');
-  const { hashPassword } = await import('../apps/server/src/modules/auth/passwords.js');
-  const { createChannel } = await import('../apps/server/src/modules/channels/service.js');
-  const { createWorkspace } = await import('../apps/server/src/modules/workspaces/service.js');
-  const { PASSWORD, signIn } = await import('../apps/server/src/test/harness.js');
+  const { signIn } = await import('../apps/server/src/test/harness.js');
 
   const rate = Number(process.argv[2] ?? 500);
   const seconds = Number(process.argv[3] ?? 10);
@@ -270,31 +266,16 @@ async function runServer(): Promise<void> {
     fastHash: true,
     ...(process.env.BENCH_PROFILE_SQL && process.env.DATABASE_URL ? { beforeOpen: profileSql } : {}),
   });
-  const { app, ctx, database, sim, url } = bench;
+  const { app, ctx, database, url } = bench;
   const sqlProfile = (bench.before ?? null) as Awaited<ReturnType<typeof profileSql>> | null;
 
   const email = 'realtime.bench@example.test';
-  const workspace = await ctx.db.transaction(async (tx) => {
-    const [u] = await tx
-      .insert(users)
-      .values({ email, name: 'Bench Agent', passwordHash: await hashPassword(PASSWORD) })
-      .returning();
-    return createWorkspace(ctx, tx, { name: 'Bench', ownerId: u!.id, ipPrefix: null });
+  const { workspace, channel } = await bench.createWorkspaceWithChannel({
+    ownerEmail: email,
+    ownerName: 'Bench Agent',
+    workspace: 'Bench',
+    channel: 'Bench',
   });
-  const { channel } = await createChannel(
-    ctx,
-    { workspaceId: workspace.id, user: { id: workspace.id } },
-    {
-      type: 'whatsapp',
-      name: 'Bench',
-      phoneNumberId: PNID,
-      wabaId: '1',
-      accessToken: 'bench-token-456',
-      appSecret: SECRET,
-      graphBaseUrl: sim.url,
-    },
-    null,
-  );
   const cookie = await signIn(app, email);
   const runId = crypto.randomBytes(3).toString('hex').toUpperCase();
   console.error(`ready: ${database.kind}; ${rate} messages/s for ${seconds} s`);

@@ -2,7 +2,14 @@ import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, type RunningServer, screenshot, startServer } from './harness.js';
+import {
+  launchBrowser,
+  newContext,
+  type RunningServer,
+  screenshot,
+  setUpOwner,
+  startServer,
+} from './harness.js';
 
 // The composer through the real server and the sandbox simulator: text with a link preview, images
 // (file picker, paste, drop), files refused before upload, emoji, ticks to "read"; then a conversation
@@ -117,10 +124,7 @@ describe('composer, end to end in Chromium', () => {
   it('text with link preview, images by picker / paste / drop, refusals, emoji, ticks; closed window → template', async () => {
     const desk = await newContext(browser);
     const page = desk.page;
-    const setup = await page.request.post(`${server.url}/api/v1/setup`, {
-      data: { setupToken: server.setupToken, workspaceName: 'Bäckerei Komposition', ...owner, locale: 'en' },
-    });
-    expect(setup.status(), await setup.text()).toBe(201);
+    await setUpOwner(page, server, 'Bäckerei Komposition', owner);
     await page.goto(server.url);
     await page.getByTestId('inbox-page').waitFor();
     await page.getByTestId('sandbox-phone-link').waitFor();

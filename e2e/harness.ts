@@ -5,6 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { createScratchDatabase } from '../apps/server/src/test/scratch-database.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -131,4 +132,23 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   const dir = path.join(root, 'e2e/screenshots');
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Sets Parley up through the API (`POST /api/v1/setup` with the server's token, English UI) in the
+ * page's browser context, so the owner's session cookie lands there. `baseUrl` defaults to the
+ * server (a proxy in front of it also works). Returns the new workspace's id.
+ */
+export async function setUpOwner(
+  page: Page,
+  server: RunningServer,
+  workspaceName: string,
+  owner: { name: string; email: string; password: string },
+  baseUrl = server.url,
+): Promise<string> {
+  const setup = await page.request.post(`${baseUrl}/api/v1/setup`, {
+    data: { setupToken: server.setupToken, workspaceName, ...owner, locale: 'en' },
+  });
+  expect(setup.status(), await setup.text()).toBe(201);
+  return (await setup.json()).workspaces[0].workspaceId as string;
 }

@@ -1,6 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, type RunningServer, screenshot, startServer } from './harness.js';
+import {
+  launchBrowser,
+  newContext,
+  type RunningServer,
+  screenshot,
+  setUpOwner,
+  startServer,
+} from './harness.js';
 
 let server: RunningServer;
 let browser: Browser;
@@ -45,10 +52,7 @@ describe('inbox, end to end in Chromium', () => {
     const page = desk.page;
 
     // Setup through the API (the session cookie lands in this browser context).
-    const setup = await page.request.post(`${server.url}/api/v1/setup`, {
-      data: { setupToken: server.setupToken, workspaceName: 'Konditorei E2E', ...owner, locale: 'en' },
-    });
-    expect(setup.status(), await setup.text()).toBe(201);
+    await setUpOwner(page, server, 'Konditorei E2E', owner);
 
     await page.goto(server.url);
     await page.getByTestId('inbox-page').waitFor();

@@ -1,6 +1,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, type RunningServer, screenshot, startServer } from './harness.js';
+import {
+  launchBrowser,
+  newContext,
+  type RunningServer,
+  screenshot,
+  setUpOwner,
+  startServer,
+} from './harness.js';
 
 // Media in bubbles, reactions, a failed send with Retry, the read-receipts setting, the templates row
 // and the search box — through the real server and the sandbox simulator.
@@ -62,10 +69,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   desk = await newContext(browser);
   page = desk.page;
-  const setup = await page.request.post(`${server.url}/api/v1/setup`, {
-    data: { setupToken: server.setupToken, workspaceName: 'Bäckerei Medien', ...owner, locale: 'en' },
-  });
-  expect(setup.status(), await setup.text()).toBe(201);
+  await setUpOwner(page, server, 'Bäckerei Medien', owner);
   await page.goto(server.url);
   await page.getByTestId('inbox-page').waitFor();
   workspaceId = /\/w\/([^/]+)\/inbox/.exec(page.url())?.[1] ?? '';

@@ -1,7 +1,14 @@
 import net from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newContext, type RunningServer, screenshot, startServer } from './harness.js';
+import {
+  launchBrowser,
+  newContext,
+  type RunningServer,
+  screenshot,
+  setUpOwner,
+  startServer,
+} from './harness.js';
 
 /**
  * A TCP proxy between the browser and the server whose connection can be cut (every socket reset, new
@@ -75,11 +82,7 @@ describe('a dropped network connection, end to end in Chromium', () => {
   it('shows every message that arrived while the connection was down exactly once after it is back', async () => {
     const desk = await newContext(browser);
     const page = desk.page;
-    const setup = await page.request.post(`${proxy.url}/api/v1/setup`, {
-      data: { setupToken: server.setupToken, workspaceName: 'Funkloch GmbH', ...owner, locale: 'en' },
-    });
-    expect(setup.status(), await setup.text()).toBe(201);
-    const workspaceId = (await setup.json()).workspaces[0].workspaceId as string;
+    const workspaceId = await setUpOwner(page, server, 'Funkloch GmbH', owner, proxy.url);
 
     await page.goto(proxy.url);
     await page.getByTestId('inbox-page').waitFor();

@@ -14,6 +14,11 @@ import { buildApp } from '../../apps/server/src/app.js';
 import { loadConfig } from '../../apps/server/src/config.js';
 import { keyId } from '../../apps/server/src/crypto/master-key.js';
 import { openDatabase } from '../../apps/server/src/db/client.js';
+import { users } from '../../apps/server/src/db/schema.js';
+import { hashPassword } from '../../apps/server/src/modules/auth/passwords.js';
+import { createChannel } from '../../apps/server/src/modules/channels/service.js';
+import { createWorkspace } from '../../apps/server/src/modules/workspaces/service.js';
+import { PASSWORD } from '../../apps/server/src/test/harness.js';
 import { createScratchDatabase } from '../../apps/server/src/test/scratch-database.js';
 
 export type BenchServer = Awaited<ReturnType<typeof openBenchServer>>;
@@ -70,9 +75,48 @@ export async function openBenchServer(opts: {
     phoneNumberId: opts.phoneNumberId,
     wabaId: '1',
   });
+  /**
+   * A workspace with its owner (password PASSWORD, so the bench can sign in over the real route) and
+   * the simulator's number connected as a channel.
+   */
+  async function createWorkspaceWithChannel(names: {
+    ownerEmail: string;
+    ownerName: string;
+    workspace: string;
+    channel: string;
+  }) {
+    const workspace = await ctx.db.transaction(async (tx) => {
+      const [u] = await tx
+        .insert(users)
+        .values({
+          email: names.ownerEmail,
+          name: names.ownerName,
+          passwordHash: await hashPassword(PASSWORD),
+        })
+        .returning();
+      return createWorkspace(ctx, tx, { name: names.workspace, ownerId: u!.id, ipPrefix: null });
+    });
+    const { channel } = await createChannel(
+      ctx,
+      { workspaceId: workspace.id, user: { id: workspace.id } },
+      {
+        type: 'whatsapp',
+        name: names.channel,
+        phoneNumberId: opts.phoneNumberId,
+        wabaId: '1',
+        accessToken: opts.accessToken,
+        appSecret: opts.appSecret,
+        graphBaseUrl: sim.url,
+      },
+      null,
+    );
+    return { workspace, channel };
+  }
+
   return {
     app,
     ctx,
+    createWorkspaceWithChannel,
     config,
     database,
     dataDir,

@@ -3,7 +3,7 @@ import { buildApp, loggerOptions } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { Keyring } from './crypto/keyring.js';
 import { loadMasterKey } from './crypto/master-key.js';
-import { openDatabase } from './db/client.js';
+import { type Database, openDatabase } from './db/client.js';
 import { replayDeadJobs } from './jobs/runner.js';
 
 const usage = `Usage: parley <command>
@@ -21,6 +21,18 @@ Commands:
                 process failed webhook deliveries again (all, or one)
   help          show this text
 `;
+
+/** A CLI command on the migrated database, which is closed afterwards; exit code 0. */
+async function withDatabase(config: Config, run: (database: Database) => Promise<void>): Promise<number> {
+  const database = await openDatabase(config);
+  try {
+    await database.migrate();
+    await run(database);
+  } finally {
+    await database.close();
+  }
+  return 0;
+}
 
 async function main(argv: string[]): Promise<number> {
   const [command = 'start', sub] = argv;
@@ -41,11 +53,9 @@ async function main(argv: string[]): Promise<number> {
   const log = pino(loggerOptions(config.logLevel));
 
   if (command === 'migrate') {
-    const database = await openDatabase(config);
-    await database.migrate();
-    log.info({ database: database.kind }, 'migrations applied');
-    await database.close();
-    return 0;
+    return withDatabase(config, async (database) => {
+      log.info({ database: database.kind }, 'migrations applied');
+    });
   }
 
   if (command === 'keys' && sub === 'rotate') {
@@ -54,86 +64,79 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write('Set PARLEY_NEW_MASTER_KEY to the new 32-byte key (base64 or hex).\n');
       return 2;
     }
-    const database = await openDatabase(config);
-    await database.migrate();
-    const current = loadMasterKey(config);
-    const keyring = new Keyring(current);
-    await keyring.init(database.db);
-    const nextKey = loadMasterKey({ masterKey: next, dataDir: config.dataDir });
-    const n = await database.db.transaction((tx) => keyring.rewrapAll(tx, nextKey));
-    log.warn(
-      { workspaces: n },
-      'data keys re-wrapped: set PARLEY_MASTER_KEY to the new key before the next start',
-    );
-    await database.close();
-    return 0;
+    return withDatabase(config, async (database) => {
+      const keyring = new Keyring(loadMasterKey(config));
+      await keyring.init(database.db);
+      const nextKey = loadMasterKey({ masterKey: next, dataDir: config.dataDir });
+      const n = await database.db.transaction((tx) => keyring.rewrapAll(tx, nextKey));
+      log.warn(
+        { workspaces: n },
+        'data keys re-wrapped: set PARLEY_MASTER_KEY to the new key before the next start',
+      );
+    });
   }
 
   if (command === 'jobs' && (sub === 'dead' || sub === 'replay')) {
-    const database = await openDatabase(config);
-    await database.migrate();
-    const { jobs } = await import('./db/schema.js');
-    const { eq } = await import('drizzle-orm');
-    if (sub === 'dead') {
-      const rows = await database.db
-        .select({
-          id: jobs.id,
-          name: jobs.name,
-          attempts: jobs.attempts,
-          lastError: jobs.lastError,
-          at: jobs.finishedAt,
-        })
-        .from(jobs)
-        .where(eq(jobs.status, 'dead'))
-        .orderBy(jobs.id);
-      for (const r of rows)
-        process.stdout.write(
-          `${r.id}\t${r.name}\t${r.attempts}\t${r.at?.toISOString() ?? ''}\t${r.lastError ?? ''}\n`,
-        );
-      process.stdout.write(`${rows.length} dead job(s)\n`);
-    } else {
-      const target = argv[2];
-      const filter = target && /^\d+$/.test(target) ? { id: Number(target) } : target ? { name: target } : {};
-      const n = await replayDeadJobs(database.db, filter);
-      log.info({ replayed: n, ...filter }, 'dead jobs queued again');
-    }
-    await database.close();
-    return 0;
+    return withDatabase(config, async (database) => {
+      const { jobs } = await import('./db/schema.js');
+      const { eq } = await import('drizzle-orm');
+      if (sub === 'dead') {
+        const rows = await database.db
+          .select({
+            id: jobs.id,
+            name: jobs.name,
+            attempts: jobs.attempts,
+            lastError: jobs.lastError,
+            at: jobs.finishedAt,
+          })
+          .from(jobs)
+          .where(eq(jobs.status, 'dead'))
+          .orderBy(jobs.id);
+        for (const r of rows)
+          process.stdout.write(
+            `${r.id}\t${r.name}\t${r.attempts}\t${r.at?.toISOString() ?? ''}\t${r.lastError ?? ''}\n`,
+          );
+        process.stdout.write(`${rows.length} dead job(s)\n`);
+      } else {
+        const target = argv[2];
+        const filter =
+          target && /^\d+$/.test(target) ? { id: Number(target) } : target ? { name: target } : {};
+        const n = await replayDeadJobs(database.db, filter);
+        log.info({ replayed: n, ...filter }, 'dead jobs queued again');
+      }
+    });
   }
 
   if (command === 'webhooks' && (sub === 'failed' || sub === 'replay')) {
-    const database = await openDatabase(config);
-    await database.migrate();
-    const { webhookEvents } = await import('./db/schema.js');
-    const { eq } = await import('drizzle-orm');
-    const { replayFailedDeliveries } = await import('./modules/whatsapp/process-webhooks.js');
-    if (sub === 'failed') {
-      // The payloads stay encrypted: only ids, times, counts and the error text are shown.
-      const rows = await database.db
-        .select({
-          id: webhookEvents.id,
-          attempts: webhookEvents.attempts,
-          receivedAt: webhookEvents.receivedAt,
-          error: webhookEvents.error,
-        })
-        .from(webhookEvents)
-        .where(eq(webhookEvents.status, 'failed'))
-        .orderBy(webhookEvents.id);
-      for (const r of rows)
-        process.stdout.write(`${r.id}\t${r.attempts}\t${r.receivedAt.toISOString()}\t${r.error ?? ''}\n`);
-      process.stdout.write(`${rows.length} failed webhook deliver${rows.length === 1 ? 'y' : 'ies'}\n`);
-    } else {
-      const target = argv[2];
-      if (target !== undefined && !/^\d+$/.test(target)) {
-        process.stderr.write('Usage: parley webhooks replay [<id>]\n');
-        await database.close();
-        return 2;
-      }
-      const n = await replayFailedDeliveries(database.db, target ? { id: Number(target) } : {});
-      log.info({ replayed: n }, 'failed webhook deliveries queued again; a running server processes them');
+    const target = argv[2];
+    if (sub === 'replay' && target !== undefined && !/^\d+$/.test(target)) {
+      process.stderr.write('Usage: parley webhooks replay [<id>]\n');
+      return 2;
     }
-    await database.close();
-    return 0;
+    return withDatabase(config, async (database) => {
+      const { webhookEvents } = await import('./db/schema.js');
+      const { eq } = await import('drizzle-orm');
+      const { replayFailedDeliveries } = await import('./modules/whatsapp/process-webhooks.js');
+      if (sub === 'failed') {
+        // The payloads stay encrypted: only ids, times, counts and the error text are shown.
+        const rows = await database.db
+          .select({
+            id: webhookEvents.id,
+            attempts: webhookEvents.attempts,
+            receivedAt: webhookEvents.receivedAt,
+            error: webhookEvents.error,
+          })
+          .from(webhookEvents)
+          .where(eq(webhookEvents.status, 'failed'))
+          .orderBy(webhookEvents.id);
+        for (const r of rows)
+          process.stdout.write(`${r.id}\t${r.attempts}\t${r.receivedAt.toISOString()}\t${r.error ?? ''}\n`);
+        process.stdout.write(`${rows.length} failed webhook deliver${rows.length === 1 ? 'y' : 'ies'}\n`);
+      } else {
+        const n = await replayFailedDeliveries(database.db, target ? { id: Number(target) } : {});
+        log.info({ replayed: n }, 'failed webhook deliveries queued again; a running server processes them');
+      }
+    });
   }
 
   if (command !== 'start') {

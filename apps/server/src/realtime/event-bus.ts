@@ -27,15 +27,17 @@ type EventInput = {
 /** Transactions whose events are collected and written in one statement (see `withBatchedEvents`). */
 const batched = new WeakMap<object, EventInput[]>();
 
+const toEventRow = (e: EventInput) => ({
+  type: e.type,
+  workspaceId: e.workspaceId,
+  rooms: e.rooms,
+  payload: e.payload ?? {},
+});
+
 export async function recordEvent(tx: DbOrTx, e: EventInput): Promise<void> {
   const pending = batched.get(tx);
-  if (pending) {
-    pending.push(e);
-    return;
-  }
-  await tx
-    .insert(events)
-    .values({ type: e.type, workspaceId: e.workspaceId, rooms: e.rooms, payload: e.payload ?? {} });
+  if (pending) pending.push(e);
+  else await tx.insert(events).values(toEventRow(e));
 }
 
 /**
@@ -49,14 +51,7 @@ export async function withBatchedEvents<T>(tx: DbOrTx, work: () => Promise<T>): 
   try {
     const result = await work();
     for (let i = 0; i < pending.length; i += 500) {
-      await tx.insert(events).values(
-        pending.slice(i, i + 500).map((e) => ({
-          type: e.type,
-          workspaceId: e.workspaceId,
-          rooms: e.rooms,
-          payload: e.payload ?? {},
-        })),
-      );
+      await tx.insert(events).values(pending.slice(i, i + 500).map(toEventRow));
     }
     return result;
   } finally {
@@ -88,7 +83,8 @@ export class EventBus {
   private again = false;
   private readonly sinks: EventSink[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private listenClient: import('pg').PoolClient | null = null;
+  /** The LISTEN connection while it is up. */
+  private listening: { client: import('pg').PoolClient; release: () => void } | null = null;
 
   constructor(
     private readonly database: Database,
@@ -106,7 +102,7 @@ export class EventBus {
       await this.listen();
       // A slow poll covers a lost notification and the time while the LISTEN connection is re-made.
       this.timer = setInterval(() => {
-        if (!this.listenClient && !this.stopped) void this.listen().catch(() => undefined);
+        if (!this.listening && !this.stopped) void this.listen().catch(() => undefined);
         void this.flushLocal();
       }, 2000);
       this.timer.unref();
@@ -118,14 +114,14 @@ export class EventBus {
   private async listen(): Promise<void> {
     const client = await this.database.pool!.connect();
     let released = false;
+    // Destroys the connection (a pooled one must not keep listening), once: a broken connection can
+    // report several errors, and stop() may have released it already.
     const release = (err?: Error) => {
-      // A broken connection can report several errors, and stop() may have released it already.
       if (released) return;
       released = true;
-      if (this.listenClient === client) this.listenClient = null;
+      if (this.listening?.client === client) this.listening = null;
       client.release(err ?? true);
     };
-    this.releaseListen = release;
     client.on('notification', () => void this.flushLocal());
     client.on('error', (err) => {
       if (!released && !this.stopped)
@@ -138,27 +134,15 @@ export class EventBus {
       release(err as Error);
       throw err;
     }
-    if (released) return;
-    if (this.stopped) {
-      release();
-      return;
-    }
-    this.listenClient = client;
+    if (this.stopped) release();
+    else if (!released) this.listening = { client, release };
   }
-
-  private releaseListen: ((err?: Error) => void) | null = null;
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     if (this.gapTimer) clearTimeout(this.gapTimer);
-    const client = this.listenClient;
-    const release = this.releaseListen;
-    if (client && release) {
-      // Destroy rather than return it: a pooled connection must not keep listening.
-      await client.query(`UNLISTEN ${CHANNEL}`).catch(() => undefined);
-      release();
-    }
+    this.listening?.release();
     await this.pumping;
   }
 

@@ -11,7 +11,7 @@ import { contacts, conversations, media, messages, workspaces } from '../../db/s
 import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
 import { enqueueJob } from '../../jobs/queue.js';
-import { UUID_PATTERN } from '../../lib/ids.js';
+import { isUuid } from '../../lib/ids.js';
 import { recordEvent } from '../../realtime/event-bus.js';
 import { mediaByIds } from '../media/index.js';
 import { conversationsBefore, messageSearchTokens, searchConversations } from '../search/index.js';
@@ -55,7 +55,7 @@ export async function listConversations(ctx: AppContext, member: Member, q: List
   if (q.before) {
     const [iso, id] = q.before.split('|');
     const at = new Date(iso ?? '');
-    if (Number.isNaN(at.getTime()) || !id || !UUID_PATTERN.test(id))
+    if (Number.isNaN(at.getTime()) || !isUuid(id))
       throw new AppError('validation_failed', {
         issues: [{ path: 'querystring.before', message: 'Invalid cursor' }],
       });

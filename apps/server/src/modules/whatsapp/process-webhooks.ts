@@ -103,23 +103,16 @@ type Marks = Mark[];
 
 /** Sets the outcome of processed deliveries: one statement per outcome, not one per delivery. */
 async function writeMarks(tx: Tx, marks: Marks): Promise<void> {
-  const groups = new Map<string, Mark[]>();
+  const groups = new Map<string, { status: Mark['status']; error: string | null; ids: number[] }>();
   for (const m of marks) {
     const key = `${m.status}\u0000${m.error ?? ''}`;
-    groups.set(key, [...(groups.get(key) ?? []), m]);
+    const group = groups.get(key) ?? { status: m.status, error: m.error, ids: [] };
+    group.ids.push(m.id);
+    groups.set(key, group);
   }
   const processedAt = new Date();
-  for (const group of groups.values()) {
-    const { status, error } = group[0]!;
-    await tx
-      .update(webhookEvents)
-      .set({ status, error, processedAt })
-      .where(
-        inArray(
-          webhookEvents.id,
-          group.map((m) => m.id),
-        ),
-      );
+  for (const { status, error, ids } of groups.values()) {
+    await tx.update(webhookEvents).set({ status, error, processedAt }).where(inArray(webhookEvents.id, ids));
   }
 }
 

@@ -10,7 +10,7 @@ import { processWebhooksPump } from './process-webhooks.js';
 
 export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
 
-/** Stores a delivery (one row, one commit): the caller answers 200 only after it returns. */
+/** A stored delivery: the caller answers 200 only after its row is committed. */
 type Delivery = { channelId: string; workspaceId: string; payload: string };
 
 /**
@@ -84,17 +84,13 @@ export function whatsappWebhookRoutes(ctx: AppContext): FastifyPluginAsync {
             },
           });
         }
+        const text = raw.toString('utf8');
         try {
-          JSON.parse(raw.toString('utf8'));
+          JSON.parse(text);
         } catch {
           throw new AppError('bad_request', undefined, 'The body is not valid JSON.');
         }
-        const payload = await ctx.keyring.encrypt(
-          ctx.db,
-          ch.workspaceId,
-          raw.toString('utf8'),
-          'webhook_events.payload',
-        );
+        const payload = await ctx.keyring.encrypt(ctx.db, ch.workspaceId, text, 'webhook_events.payload');
         await store.add({ channelId: ch.id, workspaceId: ch.workspaceId, payload });
         ctx.jobs.pokePump(processWebhooksPump.name);
         return reply.code(200).send({ ok: true });

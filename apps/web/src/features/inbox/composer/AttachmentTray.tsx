@@ -8,7 +8,7 @@ import {
   IconSticker,
   IconVideo,
 } from '@tabler/icons-react';
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { type ComponentType, type KeyboardEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../../lib/api';
 import { describeError } from '../../../lib/notify';
@@ -83,7 +83,7 @@ export function AttachmentTray({
   onSubmit,
   onEmpty,
 }: Props) {
-  const { t, i18n } = useTranslation('inbox');
+  const { t } = useTranslation('inbox');
   const refusalText = useRefusalText();
   const failureText = useFailureText();
   const listRef = useRef<HTMLUListElement>(null);
@@ -173,46 +173,17 @@ export function AttachmentTray({
                 data-testid="attachment"
                 aria-busy={uploading || item.status === 'sending'}
               >
-                <div className="composer-tray-thumb">
-                  {item.previewUrl ? <img src={item.previewUrl} alt="" /> : <Icon size={26} aria-hidden />}
-                </div>
-                <Stack gap={4} miw={0} style={{ flex: 1 }}>
-                  <Group gap={4} wrap="nowrap" justify="space-between" align="flex-start">
-                    <Stack gap={0} miw={0}>
-                      <Text size="xs" fw={600} truncate="end" title={item.file.name}>
-                        <bdi>{item.file.name}</bdi>
-                      </Text>
-                      <Text size="xs" c="dimmed">
-                        {t(`message.types.${item.kind}`)} · {formatFileSize(item.file.size, i18n.language)}
-                      </Text>
-                    </Stack>
-                    <CloseButton
-                      size="sm"
-                      data-remove
-                      onClick={() => remove(item.id)}
-                      disabled={item.status === 'sending'}
-                      aria-label={
-                        uploading
-                          ? t('composer.attach.cancel', { name: item.file.name })
-                          : t('composer.attach.remove', { name: item.file.name })
-                      }
-                      data-testid="attachment-remove"
-                    />
-                  </Group>
-                  {uploading && (
-                    <Group gap={6} wrap="nowrap">
-                      <Progress
-                        value={percent}
-                        size="sm"
-                        style={{ flex: 1 }}
-                        aria-label={t('composer.attach.uploading', { name: item.file.name })}
-                        data-testid="attachment-progress"
-                      />
-                      <Text size="xs" c="dimmed" className="composer-tray-percent">
-                        {t('composer.attach.percent', { percent })}
-                      </Text>
-                    </Group>
-                  )}
+                <FileCard
+                  file={item.file}
+                  kind={item.kind}
+                  previewUrl={item.previewUrl}
+                  icon={Icon}
+                  uploading={uploading}
+                  percent={percent}
+                  onRemove={() => remove(item.id)}
+                  removeDisabled={item.status === 'sending'}
+                  testId="attachment"
+                >
                   {item.status === 'uploaded' && (
                     <Text size="xs" c="teal">
                       {item.queued ? t('composer.attach.queued') : t('composer.attach.uploaded')}
@@ -252,12 +223,89 @@ export function AttachmentTray({
                       {t('composer.attach.noCaption')}
                     </Text>
                   )}
-                </Stack>
+                </FileCard>
               </li>
             );
           })}
         </ul>
       )}
+    </>
+  );
+}
+
+/**
+ * A chosen file as the composer shows it: thumbnail or icon, name, kind and size, the remove (or
+ * cancel) button and, while uploading, the progress; `children` add status lines below. Test ids are
+ * `<testId>-remove` and `<testId>-progress`.
+ */
+export function FileCard({
+  file,
+  kind,
+  previewUrl,
+  icon: Icon,
+  uploading,
+  percent,
+  onRemove,
+  removeDisabled,
+  testId,
+  children,
+}: {
+  file: File;
+  kind: string;
+  previewUrl: string | null | undefined;
+  icon: ComponentType<{ size?: number; 'aria-hidden'?: boolean }>;
+  uploading: boolean;
+  percent: number;
+  onRemove: () => void;
+  removeDisabled?: boolean;
+  testId: string;
+  children?: ReactNode;
+}) {
+  const { t, i18n } = useTranslation('inbox');
+  return (
+    <>
+      <div className="composer-tray-thumb">
+        {previewUrl ? <img src={previewUrl} alt="" /> : <Icon size={26} aria-hidden />}
+      </div>
+      <Stack gap={4} miw={0} style={{ flex: 1 }}>
+        <Group gap={4} wrap="nowrap" justify="space-between" align="flex-start">
+          <Stack gap={0} miw={0}>
+            <Text size="xs" fw={600} truncate="end" title={file.name}>
+              <bdi>{file.name}</bdi>
+            </Text>
+            <Text size="xs" c="dimmed">
+              {t(`message.types.${kind}`)} · {formatFileSize(file.size, i18n.language)}
+            </Text>
+          </Stack>
+          <CloseButton
+            size="sm"
+            data-remove
+            onClick={onRemove}
+            disabled={removeDisabled}
+            aria-label={
+              uploading
+                ? t('composer.attach.cancel', { name: file.name })
+                : t('composer.attach.remove', { name: file.name })
+            }
+            data-testid={`${testId}-remove`}
+          />
+        </Group>
+        {uploading && (
+          <Group gap={6} wrap="nowrap">
+            <Progress
+              value={percent}
+              size="sm"
+              style={{ flex: 1 }}
+              aria-label={t('composer.attach.uploading', { name: file.name })}
+              data-testid={`${testId}-progress`}
+            />
+            <Text size="xs" c="dimmed" className="composer-tray-percent">
+              {t('composer.attach.percent', { percent })}
+            </Text>
+          </Group>
+        )}
+        {children}
+      </Stack>
     </>
   );
 }

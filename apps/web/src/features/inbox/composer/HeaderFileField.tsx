@@ -1,10 +1,10 @@
-import { Alert, Button, CloseButton, Group, Input, Progress, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, Input, Stack, Text } from '@mantine/core';
 import { IconAlertCircle, IconFileText, IconPhoto, IconUpload, IconVideo } from '@tabler/icons-react';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { describeError } from '../../../lib/notify';
-import { useRefusalText } from './AttachmentTray';
-import { acceptFor, formatFileSize } from './attachments';
+import { FileCard, useRefusalText } from './AttachmentTray';
+import { acceptFor } from './attachments';
 import type { HeaderMediaKind } from './template-model';
 import type { useHeaderFile } from './use-header-file';
 
@@ -29,7 +29,7 @@ type Props = {
  * remove. The choose button carries `data-field="headerMedia"`, so a failed send can focus it.
  */
 export function HeaderFileField({ kind, header, error, onChange }: Props) {
-  const { t, i18n } = useTranslation('inbox');
+  const { t } = useTranslation('inbox');
   const refusalText = useRefusalText();
   const inputRef = useRef<HTMLInputElement>(null);
   const rootRef = useRef<HTMLDivElement>(null);
@@ -88,48 +88,20 @@ export function HeaderFileField({ kind, header, error, onChange }: Props) {
         />
         {current ? (
           <div className="composer-header-file" data-status={current.status}>
-            <div className="composer-tray-thumb">
-              {current.previewUrl ? <img src={current.previewUrl} alt="" /> : <Icon size={26} aria-hidden />}
-            </div>
-            <Stack gap={4} miw={0} style={{ flex: 1 }}>
-              <Group gap={4} wrap="nowrap" justify="space-between" align="flex-start">
-                <Stack gap={0} miw={0}>
-                  <Text size="xs" fw={600} truncate="end" title={current.file.name}>
-                    <bdi>{current.file.name}</bdi>
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    {t(`message.types.${current.kind}`)} · {formatFileSize(current.file.size, i18n.language)}
-                  </Text>
-                </Stack>
-                <CloseButton
-                  size="sm"
-                  onClick={() => {
-                    keepFocus.current = true;
-                    header.remove();
-                    onChange();
-                  }}
-                  aria-label={
-                    current.status === 'uploading'
-                      ? t('composer.attach.cancel', { name: current.file.name })
-                      : t('composer.attach.remove', { name: current.file.name })
-                  }
-                  data-testid="template-header-file-remove"
-                />
-              </Group>
-              {current.status === 'uploading' && (
-                <Group gap={6} wrap="nowrap">
-                  <Progress
-                    value={percent}
-                    size="sm"
-                    style={{ flex: 1 }}
-                    aria-label={t('composer.attach.uploading', { name: current.file.name })}
-                    data-testid="template-header-file-progress"
-                  />
-                  <Text size="xs" c="dimmed" className="composer-tray-percent">
-                    {t('composer.attach.percent', { percent })}
-                  </Text>
-                </Group>
-              )}
+            <FileCard
+              file={current.file}
+              kind={current.kind}
+              previewUrl={current.previewUrl}
+              icon={Icon}
+              uploading={current.status === 'uploading'}
+              percent={percent}
+              onRemove={() => {
+                keepFocus.current = true;
+                header.remove();
+                onChange();
+              }}
+              testId="template-header-file"
+            >
               {current.status === 'uploaded' && (
                 <Text size="xs" c="teal" role="status">
                   {t('composer.attach.uploaded')}
@@ -156,7 +128,7 @@ export function HeaderFileField({ kind, header, error, onChange }: Props) {
                   {t('composer.templates.headerFile.replace')}
                 </Button>
               </Group>
-            </Stack>
+            </FileCard>
           </div>
         ) : (
           <Button
