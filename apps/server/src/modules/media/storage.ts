@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { isUuid } from '../../lib/ids.js';
 import {
   CHUNK_BYTES,
   CorruptFileError,
@@ -63,7 +64,7 @@ export class MediaStorage {
 
   /** The file's path. Throws for a workspace id or storage key that could leave the root. */
   pathOf(workspaceId: string, storageKey: string): string {
-    if (!/^[0-9a-f-]{36}$/.test(workspaceId) || !/^[A-Za-z0-9_-]{43}$/.test(storageKey)) {
+    if (!isUuid(workspaceId) || !/^[A-Za-z0-9_-]{43}$/.test(storageKey)) {
       throw new Error('invalid media storage path');
     }
     return path.join(this.root, workspaceId, storageKey.slice(0, 2), storageKey);

@@ -70,11 +70,13 @@ export const sendMessageJob = defineJob({
     const giveUpOrRetry = async (err: unknown, ambiguous: boolean): Promise<void> => {
       if (!(err instanceof GraphApiError)) throw err;
       // Limits make a message wait without using up attempts, but not for ever.
-      const limited = err.code === 131056 || err.code === 130429 || err.httpStatus === 429;
-      if (limited && Date.now() - m.createdAt.getTime() > MAX_LIMIT_WAIT_MS) return markFinal('failed', err);
-      if (err.code === 131056)
+      const pairLimited = err.code === 131056;
+      const numberLimited = err.code === 130429 || err.httpStatus === 429;
+      if ((pairLimited || numberLimited) && Date.now() - m.createdAt.getTime() > MAX_LIMIT_WAIT_MS)
+        return markFinal('failed', err);
+      if (pairLimited)
         throw new RetryLaterError(ctx.sendLimits.penalizePair(ch.phoneNumberId, contact.id), err.message);
-      if (err.code === 130429 || err.httpStatus === 429) {
+      if (numberLimited) {
         const pause = 1000 + Math.random() * 2000;
         ctx.sendLimits.penalizeNumber(ch.phoneNumberId, pause);
         throw new RetryLaterError(pause, err.message);
