@@ -94,7 +94,17 @@ export const conversationDto = z.object({
   lastMessageAt: isoDate,
   lastInboundAt: isoDate.nullable(),
   lastMessagePreview: z.string().nullable(),
+  /** Customer messages the team has not read (shared counter). */
   unreadCount: z.number().int(),
+  priority: z.enum(['none', 'low', 'medium', 'high', 'urgent']),
+  /** Set while status is `snoozed`: when it wakes up (earlier when the customer writes). */
+  snoozedUntil: isoDate.nullable(),
+  /** Waiting in the channel's auto-assignment queue since then; null when not queued. */
+  queuedAt: isoDate.nullable(),
+  assignedAt: isoDate.nullable(),
+  labelIds: z.array(id),
+  /** Unread for the caller: new customer messages since they last read it, or marked unread by them. */
+  isUnread: z.boolean(),
 });
 export type ConversationDto = z.infer<typeof conversationDto>;
 
@@ -150,6 +160,8 @@ export const messageDto = z.object({
   id,
   conversationId: id,
   direction: z.enum(['inbound', 'outbound']),
+  /** `message` (to or from the customer), `note` (internal, never sent to WhatsApp) or `activity` (assigned, resolved…). */
+  kind: z.enum(['message', 'note', 'activity']),
   type: z.string(),
   text: z.string().nullable(),
   content: z.record(z.string(), z.unknown()).nullable(),

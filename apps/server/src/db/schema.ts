@@ -105,6 +105,20 @@ export const memberships = pgTable(
       .notNull()
       .default('active'),
     deactivatedAt: ts('deactivated_at'),
+    /** What the person chose: available or away. Offline is derived (no live connection, see presenceSeenAt). */
+    availability: text('availability', { enum: ['available', 'away', 'offline'] })
+      .notNull()
+      .default('offline'),
+    /** Last heartbeat of a live connection; older than the presence timeout means offline. */
+    presenceSeenAt: ts('presence_seen_at'),
+    /** At most this many open conversations are assigned automatically. */
+    capacity: integer('capacity').notNull().default(10),
+    /** Absent (holiday, sick) until then: gets nothing new automatically. */
+    absentUntil: ts('absent_until'),
+    /** Round-robin: the one assigned longest ago goes next. */
+    lastAssignedAt: ts('last_assigned_at'),
+    /** Per-person notification settings (sound, desktop, push per kind). */
+    notificationSettings: jsonb('notification_settings').notNull().default({}),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -299,6 +313,12 @@ export const channels = pgTable(
     messagingLimit: text('messaging_limit'),
     /** `STANDARD` (80 messages/s) or `HIGH` (1,000/s), from the Graph API. */
     throughputLevel: text('throughput_level'),
+    /** Automatic assignment of new and reopened conversations. */
+    autoAssign: text('auto_assign', { enum: ['off', 'round_robin', 'least_busy'] })
+      .notNull()
+      .default('off'),
+    /** The team new conversations of this number belong to (and whose agents get them). */
+    defaultTeamId: uuid('default_team_id').references(() => teams.id, { onDelete: 'set null' }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -349,11 +369,25 @@ export const contacts = pgTable(
     waId: text('wa_id'),
     name: text('name'),
     nameTokens: text('name_tokens').array().notNull().default(sql`'{}'::text[]`),
+    /** Encrypted. */
+    email: text('email'),
+    /** Encrypted JSON: custom attribute key → value (see custom_attributes). */
+    attributes: text('attributes'),
+    /** Where the contact came from. */
+    source: text('source', { enum: ['whatsapp', 'import', 'manual'] })
+      .notNull()
+      .default('whatsapp'),
+    blockedAt: ts('blocked_at'),
+    /** Set on the duplicate that was merged away (it is then hidden). */
+    mergedIntoId: uuid('merged_into_id'),
+    /** Newest conversation activity, for sorting the contacts page. */
+    lastActivityAt: ts('last_activity_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('contacts_workspace_wa_key').on(t.workspaceId, t.waIdHash),
+    index('contacts_workspace_created_idx').on(t.workspaceId, t.createdAt, t.id),
     index('contacts_name_tokens_idx').using('gin', t.nameTokens),
   ],
 );
@@ -380,11 +414,23 @@ export const conversations = pgTable(
     lastInboundAt: ts('last_inbound_at'),
     lastMessagePreview: text('last_message_preview'),
     unreadCount: integer('unread_count').notNull().default(0),
+    priority: text('priority', { enum: ['none', 'low', 'medium', 'high', 'urgent'] })
+      .notNull()
+      .default('none'),
+    /** Status 'snoozed' until then (a job wakes it; a customer's message wakes it early). */
+    snoozedUntil: ts('snoozed_until'),
+    /** Waiting in the auto-assignment queue since then (first in, first out); null when not queued. */
+    queuedAt: ts('queued_at'),
+    assignedAt: ts('assigned_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     uniqueIndex('conversations_channel_contact_key').on(t.channelId, t.contactId),
+    index('conversations_assignee_idx').on(t.workspaceId, t.assigneeId, t.lastMessageAt, t.id),
+    index('conversations_channel_recent_idx').on(t.channelId, t.lastMessageAt, t.id),
+    index('conversations_queue_idx').on(t.channelId, t.queuedAt).where(sql`${t.queuedAt} is not null`),
+    index('conversations_snoozed_idx').on(t.snoozedUntil).where(sql`${t.status} = 'snoozed'`),
     // Ascending on purpose: PostgreSQL scans them backwards for `ORDER BY last_message_at DESC, id DESC`
     // (= NULLS FIRST), which a `DESC` index (drizzle emits `DESC NULLS LAST`) cannot serve.
     index('conversations_list_idx').on(t.workspaceId, t.status, t.lastMessageAt, t.id),
@@ -408,6 +454,10 @@ export const messages = pgTable(
       .notNull()
       .references(() => channels.id, { onDelete: 'cascade' }),
     direction: text('direction', { enum: ['inbound', 'outbound'] }).notNull(),
+    /** 'message' (to or from the customer), 'note' (internal, never sent) or 'activity' (assigned, resolved…). */
+    kind: text('kind', { enum: ['message', 'note', 'activity'] })
+      .notNull()
+      .default('message'),
     type: text('type').notNull(),
     /** Encrypted: the text or caption. */
     text: text('text'),
@@ -524,4 +574,253 @@ export const templates = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [uniqueIndex('templates_channel_name_lang_key').on(t.channelId, t.name, t.language)],
+);
+
+/** Which teams are given a channel: their agents see its conversations. */
+export const channelTeams = pgTable(
+  'channel_teams',
+  {
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    teamId: uuid('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.channelId, t.teamId] }), index('channel_teams_team_idx').on(t.teamId)],
+);
+
+/** A person's notifications: mentions, assignments, new messages in their conversations. One row each. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    type: text('type', { enum: ['mention', 'assignment', 'message'] }).notNull(),
+    conversationId: uuid('conversation_id').references(() => conversations.id, { onDelete: 'cascade' }),
+    messageId: uuid('message_id').references(() => messages.id, { onDelete: 'cascade' }),
+    actorId: uuid('actor_id').references(() => users.id, { onDelete: 'set null' }),
+    readAt: ts('read_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('notifications_user_idx').on(t.userId, t.workspaceId, t.createdAt)],
+);
+
+/** Web Push subscriptions of a person's browsers (the installed web app). */
+export const pushSubscriptions = pgTable(
+  'push_subscriptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    endpoint: text('endpoint').notNull(),
+    p256dh: text('p256dh').notNull(),
+    auth: text('auth').notNull(),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    lastUsedAt: ts('last_used_at'),
+  },
+  (t) => [
+    uniqueIndex('push_subscriptions_endpoint_key').on(t.endpoint),
+    index('push_subscriptions_user_idx').on(t.userId),
+  ],
+);
+
+export const labels = pgTable(
+  'labels',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    color: text('color').notNull(),
+    description: text('description').notNull().default(''),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('labels_workspace_name_key').on(t.workspaceId, sql`lower(${t.name})`)],
+);
+
+export const conversationLabels = pgTable(
+  'conversation_labels',
+  {
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    labelId: uuid('label_id')
+      .notNull()
+      .references(() => labels.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.labelId] }),
+    index('conversation_labels_label_idx').on(t.labelId, t.conversationId),
+  ],
+);
+
+export const contactLabels = pgTable(
+  'contact_labels',
+  {
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    labelId: uuid('label_id')
+      .notNull()
+      .references(() => labels.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.contactId, t.labelId] }),
+    index('contact_labels_label_idx').on(t.labelId, t.contactId),
+  ],
+);
+
+/** Canned responses: shared (owner_id null) or personal; optional attachment. */
+export const quickReplies = pgTable(
+  'quick_replies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** Null: shared with the workspace; else only this person sees it. */
+    ownerId: uuid('owner_id').references(() => users.id, { onDelete: 'cascade' }),
+    shortcut: text('shortcut').notNull(),
+    title: text('title').notNull(),
+    text: text('text').notNull(),
+    mediaId: uuid('media_id').references(() => media.id, { onDelete: 'set null' }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('quick_replies_workspace_idx').on(t.workspaceId, t.ownerId)],
+);
+
+/** "Send later": written now, sent by a job at `send_at` (if the 24-hour window allows it then). */
+export const scheduledMessages = pgTable(
+  'scheduled_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id),
+    /** Encrypted JSON: the send request (text, template, media). */
+    body: text('body').notNull(),
+    sendAt: ts('send_at').notNull(),
+    status: text('status', { enum: ['scheduled', 'sent', 'cancelled', 'failed'] })
+      .notNull()
+      .default('scheduled'),
+    errorCode: text('error_code'),
+    messageId: uuid('message_id').references(() => messages.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('scheduled_messages_due_idx').on(t.sendAt).where(sql`${t.status} = 'scheduled'`),
+    index('scheduled_messages_conversation_idx').on(t.conversationId),
+  ],
+);
+
+/** Per-person read state of a conversation ("mark as unread" included). */
+export const conversationReads = pgTable(
+  'conversation_reads',
+  {
+    conversationId: uuid('conversation_id')
+      .notNull()
+      .references(() => conversations.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    lastReadAt: ts('last_read_at').notNull(),
+    markedUnread: boolean('marked_unread').notNull().default(false),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.conversationId, t.userId] }),
+    index('conversation_reads_user_idx').on(t.userId),
+  ],
+);
+
+/** Saved combinations of inbox filters: personal (user_id set) or shared with the workspace. */
+export const savedViews = pgTable(
+  'saved_views',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    filters: jsonb('filters').notNull().default({}),
+    position: integer('position').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('saved_views_workspace_idx').on(t.workspaceId, t.userId)],
+);
+
+/** Admin-defined contact fields. */
+export const customAttributes = pgTable(
+  'custom_attributes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    label: text('label').notNull(),
+    type: text('type', { enum: ['text', 'number', 'date', 'list', 'checkbox'] }).notNull(),
+    /** For 'list': the allowed values. */
+    options: jsonb('options').notNull().default([]),
+    position: integer('position').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('custom_attributes_workspace_key').on(t.workspaceId, t.key)],
+);
+
+/** Internal notes on a contact (not in a conversation). */
+export const contactNotes = pgTable(
+  'contact_notes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id').references(() => users.id, { onDelete: 'set null' }),
+    /** Encrypted. */
+    text: text('text').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('contact_notes_contact_idx').on(t.contactId, t.createdAt)],
 );

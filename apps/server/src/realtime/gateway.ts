@@ -3,37 +3,32 @@ import { inArray } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
 import type { AppContext } from '../context.js';
-import { messages } from '../db/schema.js';
+import { conversations, messages } from '../db/schema.js';
 import { sessionCookieName } from '../http/auth.js';
+import { conversationRooms, roomsOfUser, userRoom } from '../modules/access/index.js';
 import { findSessionByToken } from '../modules/auth/sessions.js';
 import { toMessageDto } from '../modules/conversations/presenter.js';
-import { listMyWorkspaces } from '../modules/workspaces/service.js';
 import type { CommittedEvent } from './event-bus.js';
 
 type Emitter = { emit: (type: string, payload: unknown) => void };
 
 type MessageRow = typeof messages.$inferSelect;
-type Waiters = Map<string, { resolve: (m: MessageRow | null) => void; reject: (e: unknown) => void }[]>;
+type Waiters<R> = Map<string, { resolve: (m: R | null) => void; reject: (e: unknown) => void }[]>;
 
 /**
- * Loads messages for events: every id asked for in the same tick (the event bus delivers a page of
+ * Loads rows for events: every id asked for in the same tick (the event bus delivers a page of
  * events synchronously) is read in one query instead of one query per event. Answers null for a
- * message that no longer exists.
+ * row that no longer exists.
  */
-export function messageLoader(ctx: AppContext): (messageId: string) => Promise<MessageRow | null> {
-  let waiting: Waiters | null = null;
-  const flush = async (batch: Waiters) => {
+function batchLoader<R extends { id: string }>(
+  load: (ids: string[]) => Promise<R[]>,
+): (id: string) => Promise<R | null> {
+  let waiting: Waiters<R> | null = null;
+  const flush = async (batch: Waiters<R>) => {
     const ids = [...batch.keys()];
     try {
-      const rows: MessageRow[] = [];
-      for (let i = 0; i < ids.length; i += 500) {
-        rows.push(
-          ...(await ctx.db
-            .select()
-            .from(messages)
-            .where(inArray(messages.id, ids.slice(i, i + 500)))),
-        );
-      }
+      const rows: R[] = [];
+      for (let i = 0; i < ids.length; i += 500) rows.push(...(await load(ids.slice(i, i + 500))));
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const [id, waiters] of batch) for (const w of waiters) w.resolve(byId.get(id) ?? null);
     } catch (err) {
@@ -44,7 +39,7 @@ export function messageLoader(ctx: AppContext): (messageId: string) => Promise<M
     new Promise((resolve, reject) => {
       let batch = waiting;
       if (!batch) {
-        const fresh: Waiters = new Map();
+        const fresh: Waiters<R> = new Map();
         batch = waiting = fresh;
         queueMicrotask(() => {
           waiting = null;
@@ -55,6 +50,26 @@ export function messageLoader(ctx: AppContext): (messageId: string) => Promise<M
       list.push({ resolve, reject });
       batch.set(messageId, list);
     });
+}
+
+/** Messages for events, batched per tick (see batchLoader). */
+export function messageLoader(ctx: AppContext): (messageId: string) => Promise<MessageRow | null> {
+  return batchLoader((ids) => ctx.db.select().from(messages).where(inArray(messages.id, ids)));
+}
+
+/** Where conversations are (channel, assignee) when their events are dispatched, batched per tick. */
+function conversationPlaceLoader(ctx: AppContext) {
+  return batchLoader((ids) =>
+    ctx.db
+      .select({
+        id: conversations.id,
+        workspaceId: conversations.workspaceId,
+        channelId: conversations.channelId,
+        assigneeId: conversations.assigneeId,
+      })
+      .from(conversations)
+      .where(inArray(conversations.id, ids)),
+  );
 }
 
 /**
@@ -89,9 +104,8 @@ export function attachGateway(
       if (!found) return next(new Error('unauthenticated'));
       socket.data.userId = found.user.id;
       socket.data.sessionId = found.session.id;
-      await socket.join([`user:${found.user.id}`, `session:${found.session.id}`]);
-      const ws = await listMyWorkspaces(ctx.db, found.user.id);
-      await socket.join(ws.map((w) => `workspace:${w.workspaceId}`));
+      await socket.join([userRoom(found.user.id), `session:${found.session.id}`]);
+      await socket.join(await roomsOfUser(ctx.db, found.user.id));
       next();
     } catch (err) {
       next(err as Error);
@@ -103,10 +117,57 @@ export function attachGateway(
     socket.on('disconnect', () => ctx.metrics.socketsConnected.dec());
   });
 
+  /**
+   * Re-computes the conversation rooms of this node's sockets in `rooms` (after a role, team or
+   * channel-team change), so a person stops (or starts) receiving a channel's events at once.
+   */
+  const resyncRooms = async (rooms: string[]) => {
+    const sockets = await io.local.in(rooms).fetchSockets();
+    const byUser = new Map<string, string[]>();
+    for (const socket of sockets) {
+      const userId = socket.data.userId as string;
+      if (!byUser.has(userId)) byUser.set(userId, await roomsOfUser(ctx.db, userId));
+      const wanted = new Set([...byUser.get(userId)!, userRoom(userId), `session:${socket.data.sessionId}`]);
+      for (const room of socket.rooms) if (room !== socket.id && !wanted.has(room)) socket.leave(room);
+      socket.join([...wanted]);
+    }
+  };
+
   const loadMessage = messageLoader(ctx);
+  const loadPlace = conversationPlaceLoader(ctx);
+  /**
+   * Events about a conversation (their payload has `conversationId`) go to whoever may see it when
+   * they are dispatched: the workspace's owners and admins, the agents of the channel's teams and the
+   * assignee (plus `previousAssigneeId`, who just lost it). The rooms recorded with them are not used.
+   */
+  const targetOf = async (e: CommittedEvent): Promise<string[] | null> => {
+    const conversationId = e.payload.conversationId;
+    if (typeof conversationId !== 'string') return e.rooms;
+    const place = await loadPlace(conversationId);
+    if (!place) return null;
+    return conversationRooms(
+      place.workspaceId,
+      place.channelId,
+      place.assigneeId,
+      e.payload.previousAssigneeId as string | undefined,
+    );
+  };
+
   ctx.events.subscribe((e: CommittedEvent) => {
     ctx.metrics.eventsDispatched.inc();
-    const target = io.to(e.rooms);
+    if (typeof e.payload.conversationId === 'string') {
+      void targetOf(e)
+        .then((rooms) => {
+          if (rooms) dispatch(e, rooms);
+        })
+        .catch((err) => ctx.log.warn({ err }, 'could not route a conversation event'));
+      return;
+    }
+    dispatch(e, e.rooms);
+  });
+
+  function dispatch(e: CommittedEvent, rooms: string[]) {
+    const target = io.to(rooms);
     switch (e.type) {
       case 'session.ended':
         target.emit('session.ended', e.payload as { sessionId: string; reason: string });
@@ -114,7 +175,17 @@ export function attachGateway(
         setTimeout(() => io.in(e.rooms).disconnectSockets(true), 200).unref();
         break;
       case 'membership.changed':
-        target.emit('membership.changed', e.payload as { workspaceId: string });
+        void resyncRooms(rooms)
+          .catch((err) => ctx.log.warn({ err }, 'could not update socket rooms'))
+          .finally(() => target.emit('membership.changed', e.payload as { workspaceId: string }));
+        break;
+      case 'access.changed':
+        // After the rooms are right, the browser refetches what it shows.
+        void resyncRooms(rooms)
+          .catch((err) => ctx.log.warn({ err }, 'could not update socket rooms'))
+          .finally(() =>
+            (target as unknown as Emitter).emit('access.changed', { eventId: e.id, ...e.payload }),
+          );
         break;
       case 'message.created':
       case 'message.updated':
@@ -135,7 +206,7 @@ export function attachGateway(
       default:
         (target as unknown as Emitter).emit(e.type, { eventId: e.id, ...e.payload });
     }
-  });
+  }
 
   return io;
 }

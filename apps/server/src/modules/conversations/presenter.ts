@@ -31,6 +31,7 @@ export async function toMessageDto(
     id: m.id,
     conversationId: m.conversationId,
     direction: m.direction,
+    kind: m.kind,
     type: m.type,
     text: await dec(ctx, db, m.workspaceId, m.text, 'messages.text'),
     content: content ? (JSON.parse(content) as Record<string, unknown>) : null,
@@ -58,11 +59,15 @@ export async function toContactSummary(ctx: AppContext, db: DbOrTx, c: ContactRo
   };
 }
 
+/** What a conversation's DTO needs beyond its row; lists load it for a whole page at once. */
+export type ConversationExtras = { labelIds: string[]; isUnread: boolean };
+
 export async function toConversationDto(
   ctx: AppContext,
   db: DbOrTx,
   c: ConversationRow,
   contact: ContactRow,
+  extras?: ConversationExtras,
 ): Promise<ConversationDto> {
   return {
     id: c.id,
@@ -75,5 +80,11 @@ export async function toConversationDto(
     lastInboundAt: c.lastInboundAt?.toISOString() ?? null,
     lastMessagePreview: await dec(ctx, db, c.workspaceId, c.lastMessagePreview, 'conversations.preview'),
     unreadCount: c.unreadCount,
+    priority: c.priority,
+    snoozedUntil: c.snoozedUntil?.toISOString() ?? null,
+    queuedAt: c.queuedAt?.toISOString() ?? null,
+    assignedAt: c.assignedAt?.toISOString() ?? null,
+    labelIds: extras?.labelIds ?? [],
+    isUnread: extras?.isUnread ?? c.unreadCount > 0,
   };
 }

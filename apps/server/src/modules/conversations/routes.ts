@@ -57,7 +57,7 @@ export function conversationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (request) => {
         const { c, contact } = await getConversation(
           ctx,
-          request.params.workspaceId,
+          requireMember(request),
           request.params.conversationId,
         );
         return toConversationDto(ctx, ctx.db, c, contact);

@@ -13,6 +13,7 @@ import type { Member } from '../../http/auth.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { isUuid } from '../../lib/ids.js';
 import { recordEvent } from '../../realtime/event-bus.js';
+import { assertCanSee, visibilityOfMember, visibleConversationsWhere } from '../access/index.js';
 import { mediaByIds } from '../media/index.js';
 import { conversationsBefore, messageSearchTokens, searchConversations } from '../search/index.js';
 import { renderTemplateText } from '../templates/placeholders.js';
@@ -47,7 +48,8 @@ type ListQuery = {
  * A search page may then hold fewer than `limit` conversations and still have a `nextCursor`.
  */
 export async function listConversations(ctx: AppContext, member: Member, q: ListQuery) {
-  const conditions = [eq(conversations.workspaceId, member.workspaceId)];
+  const visibility = await visibilityOfMember(ctx.db, member);
+  const conditions = [visibleConversationsWhere(visibility)];
   if (q.status) conditions.push(eq(conversations.status, q.status));
   if (q.channelId) conditions.push(eq(conversations.channelId, q.channelId));
   if (q.assignee === 'me') conditions.push(eq(conversations.assigneeId, member.user.id));
@@ -85,13 +87,18 @@ export async function listConversations(ctx: AppContext, member: Member, q: List
   };
 }
 
-export async function getConversation(ctx: AppContext, workspaceId: string, conversationId: string) {
+/**
+ * A conversation and its contact, if `member` may see it (see modules/access); else not_found, the
+ * same answer as for an id of another workspace.
+ */
+export async function getConversation(ctx: AppContext, member: Member, conversationId: string) {
   const [row] = await ctx.db
     .select({ c: conversations, contact: contacts })
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
-    .where(and(eq(conversations.id, conversationId), eq(conversations.workspaceId, workspaceId)));
+    .where(and(eq(conversations.id, conversationId), eq(conversations.workspaceId, member.workspaceId)));
   if (!row) throw new AppError('not_found');
+  if (member.role === 'agent') assertCanSee(await visibilityOfMember(ctx.db, member), row.c);
   return row;
 }
 
@@ -102,7 +109,7 @@ export async function listMessages(
   conversationId: string,
   q: { before?: string; limit: number },
 ) {
-  await getConversation(ctx, member.workspaceId, conversationId);
+  await getConversation(ctx, member, conversationId);
   const conditions = [
     eq(messages.conversationId, conversationId),
     eq(messages.workspaceId, member.workspaceId),
@@ -168,7 +175,7 @@ export async function sendMessage(
   conversationId: string,
   input: SendMessageRequest,
 ) {
-  const { c } = await getConversation(ctx, member.workspaceId, conversationId);
+  const { c } = await getConversation(ctx, member, conversationId);
   if (!('template' in input) && replyWindowRemainingMs(c.lastInboundAt, new Date()) === 0)
     throw new AppError('reply_window_closed');
   const outbound =
@@ -321,7 +328,7 @@ export async function retryMessage(
   conversationId: string,
   messageId: string,
 ) {
-  const { c } = await getConversation(ctx, member.workspaceId, conversationId);
+  const { c } = await getConversation(ctx, member, conversationId);
   const [m] = await ctx.db
     .select()
     .from(messages)
@@ -460,7 +467,7 @@ async function prepareTemplate(
 
 /** Marks a conversation read by the agents (unread → 0). */
 export async function markConversationRead(ctx: AppContext, member: Member, conversationId: string) {
-  await getConversation(ctx, member.workspaceId, conversationId);
+  await getConversation(ctx, member, conversationId);
   const [ws] = await ctx.db
     .select({ settings: workspaces.settings })
     .from(workspaces)
@@ -505,7 +512,7 @@ export async function setConversationStatus(
   conversationId: string,
   status: 'open' | 'resolved' | 'pending',
 ) {
-  await getConversation(ctx, member.workspaceId, conversationId);
+  await getConversation(ctx, member, conversationId);
   await ctx.db.transaction(async (tx) => {
     await tx
       .update(conversations)

@@ -1,13 +1,47 @@
+import { and, eq, isNull, or } from 'drizzle-orm';
 import type { FastifyReply } from 'fastify';
 import type { AppContext } from '../../context.js';
+import { messages, quickReplies } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
+import { canSeeMessageOf, visibilityOfMember } from '../access/index.js';
 import { servedContentType } from './content-check.js';
 import { contentDisposition, extensionOf } from './filename.js';
 import { parseRange } from './range.js';
 import { findMedia } from './repo.js';
 import { CorruptFileError } from './storage.js';
 import { openStoredFile } from './stored-file.js';
+
+/**
+ * An agent may download a file attached to a message of a conversation they may see, a file of a
+ * quick reply they may use, or their own upload that is not attached to anything yet.
+ */
+async function agentMaySeeMedia(
+  ctx: AppContext,
+  member: Member,
+  row: { id: string; uploadedBy: string | null },
+): Promise<boolean> {
+  const v = await visibilityOfMember(ctx.db, member);
+  const [attached] = await ctx.db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.workspaceId, member.workspaceId), eq(messages.mediaId, row.id)))
+    .limit(1);
+  if (attached) return canSeeMessageOf(ctx.db, v, eq(messages.id, attached.id));
+  const [reply] = await ctx.db
+    .select({ id: quickReplies.id })
+    .from(quickReplies)
+    .where(
+      and(
+        eq(quickReplies.workspaceId, member.workspaceId),
+        eq(quickReplies.mediaId, row.id),
+        or(isNull(quickReplies.ownerId), eq(quickReplies.ownerId, member.user.id)),
+      ),
+    )
+    .limit(1);
+  if (reply) return true;
+  return row.uploadedBy === member.user.id;
+}
 
 /**
  * Streams a stored file of the workspace, decrypted, as a download that no browser renders or runs:
@@ -26,6 +60,7 @@ export async function serveMedia(
 ): Promise<FastifyReply> {
   const row = await findMedia(ctx.db, member.workspaceId, mediaId);
   if (row?.status !== 'stored' || row.sizeBytes === null) throw new AppError('not_found');
+  if (member.role === 'agent' && !(await agentMaySeeMedia(ctx, member, row))) throw new AppError('not_found');
   const size = row.sizeBytes;
   const range = headers['if-range'] ? null : parseRange(headers.range, size);
   const filename =

@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../../db/errors.js';
 import { memberships, teamMembers, teams } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
+import { recordAccessChanged, userRoom } from '../access/index.js';
 import { recordAudit } from '../audit/service.js';
 
 type TeamRow = typeof teams.$inferSelect;
@@ -133,7 +134,10 @@ export async function deleteTeam(ctx: AppContext, actor: Member, teamId: string,
       subjectId: teamId,
       ipPrefix,
     });
+    // Its channels are no longer given to its members.
+    await recordAccessChanged(tx, actor.workspaceId, [`workspace:${actor.workspaceId}`]);
   });
+  await ctx.events.flush();
 }
 
 /** Replaces a team's members. Every id must be a member of the workspace (else 400 with the bad ids). */
@@ -145,7 +149,7 @@ export async function setTeamMembers(
   ipPrefix: string | null,
 ) {
   const wanted = [...new Set(userIds)];
-  return ctx.db.transaction(async (tx) => {
+  const result = await ctx.db.transaction(async (tx) => {
     const team = await getTeam(tx, actor.workspaceId, teamId);
     const valid = wanted.length
       ? await tx
@@ -188,6 +192,14 @@ export async function setTeamMembers(
         removed: before.filter((id) => !wanted.includes(id)),
       },
     });
+    // Who sees which channel follows team membership: the changed people's sockets re-join their rooms.
+    const changed = [
+      ...wanted.filter((id) => !before.includes(id)),
+      ...before.filter((id) => !wanted.includes(id)),
+    ];
+    if (changed.length > 0) await recordAccessChanged(tx, actor.workspaceId, changed.map(userRoom));
     return toTeamDto(team, wanted);
   });
+  await ctx.events.flush();
+  return result;
 }

@@ -283,6 +283,7 @@ export function useSendMessage(ws: string, conversationId: string) {
         id: `${optimisticPrefix}${Date.now()}-${++optimisticCounter}`,
         conversationId,
         direction: 'outbound',
+        kind: 'message',
         type: 'text',
         text,
         content: null,

@@ -22,6 +22,7 @@ function reaction(
     id: `m${seq}`,
     conversationId: 'c1',
     direction,
+    kind: 'message',
     type: 'reaction',
     text: null,
     content: { reaction: { message_id: target, emoji } },
