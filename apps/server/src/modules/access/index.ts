@@ -137,16 +137,6 @@ export async function roomsOfUser(db: DbOrTx, userId: string): Promise<string[]>
   return rooms;
 }
 
-/** Conversation ids (of `ids`) that `v` may see. */
-export async function filterVisibleConversationIds(db: DbOrTx, v: Visibility, ids: string[]) {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .select({ id: conversations.id })
-    .from(conversations)
-    .where(and(inArray(conversations.id, ids), visibleConversationsWhere(v)));
-  return rows.map((r) => r.id);
-}
-
 /** The visibility of the member a request was checked for. */
 export function visibilityOfMember(
   db: DbOrTx,
