@@ -25,8 +25,12 @@ import { authRoutes } from './modules/auth/routes.js';
 import { prepareSetupToken } from './modules/auth/setup.js';
 import { ChannelCache } from './modules/channels/channel-cache.js';
 import { channelRoutes } from './modules/channels/routes.js';
+import { contactRoutes } from './modules/contacts/routes.js';
 import { conversationRoutes } from './modules/conversations/routes.js';
+import { labelRoutes } from './modules/labels/routes.js';
 import { MediaStorage, mediaRoutes } from './modules/media/index.js';
+import { notificationRoutes } from './modules/notifications/routes.js';
+import { routingRoutes } from './modules/routing/routes.js';
 import { mountSandbox } from './modules/sandbox/index.js';
 import { enqueueSearchBackfill } from './modules/search/backfill-tokens.job.js';
 import { systemRoutes } from './modules/system/routes.js';
@@ -188,6 +192,10 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
       await api.register(conversationRoutes(ctx));
       await api.register(mediaRoutes(ctx));
       await api.register(templateRoutes(ctx));
+      await api.register(contactRoutes(ctx));
+      await api.register(labelRoutes(ctx));
+      await api.register(notificationRoutes(ctx));
+      await api.register(routingRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

@@ -36,6 +36,8 @@ export const errorCodes = {
     message: 'An account with this email exists. Sign in first, then accept the invite.',
   },
   team_name_taken: { status: 409, message: 'A team with this name exists already.' },
+  label_name_taken: { status: 409, message: 'A label with this name exists already.' },
+  already_assigned: { status: 409, message: 'Someone else has just taken this conversation.' },
   last_owner: { status: 409, message: 'A workspace needs at least one active owner.' },
   already_member: { status: 409, message: 'You are already a member of this workspace.' },
   two_factor_already_enabled: { status: 409, message: 'Two-factor sign-in is already on.' },

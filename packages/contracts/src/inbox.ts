@@ -131,7 +131,15 @@ export const conversationListQuery = z.object({
         '`limit` conversations (even none) and still have a `nextCursor`; pass it as `before` to go on.',
     ),
   assignee: z.enum(['me', 'unassigned', 'all']).default('all'),
+  /** Only the conversations assigned to this person (with `assignee` left at `all`). */
+  assigneeId: id.optional(),
   channelId: id.optional(),
+  teamId: id.optional(),
+  /** Only conversations carrying this label. */
+  labelId: id.optional(),
+  priority: z.enum(['none', 'low', 'medium', 'high', 'urgent']).optional(),
+  /** `true`: only those waiting in the auto-assignment queue (oldest first is the queue's order). */
+  queued: z.enum(['true', 'false']).optional(),
   /** Cursor: lastMessageAt|id of the last row of the previous page. */
   before: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),

@@ -2,4 +2,5 @@ export * from './auth.js';
 export * from './common.js';
 export * from './inbox.js';
 export * from './realtime.js';
+export * from './team-inbox.js';
 export * from './workspaces.js';

@@ -1,3 +1,5 @@
+import { autoAssignJob } from '../modules/assignment/auto-assign.js';
+import { wakeSnoozedJob } from '../modules/conversations/workflow.js';
 import { downloadMediaJob } from '../modules/media/download-media.job.js';
 import { backfillSearchTokensJob } from '../modules/search/backfill-tokens.job.js';
 import { syncTemplatesJob } from '../modules/templates/sync-templates.job.js';
@@ -16,6 +18,8 @@ export const allJobs: JobDefinition[] = [
   markReadJob as JobDefinition,
   downloadMediaJob as JobDefinition,
   backfillSearchTokensJob as JobDefinition,
+  autoAssignJob as JobDefinition,
+  wakeSnoozedJob as JobDefinition,
 ];
 
 /** Work taken in batches from its own table (see batch-pump.ts). */

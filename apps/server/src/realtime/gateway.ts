@@ -1,14 +1,18 @@
 import type { ClientToServerEvents, ServerToClientEvents } from '@parley/contracts';
-import { inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
 import type { AppContext } from '../context.js';
-import { conversations, messages } from '../db/schema.js';
+import { conversations, memberships, messages } from '../db/schema.js';
 import { sessionCookieName } from '../http/auth.js';
-import { conversationRooms, roomsOfUser, userRoom } from '../modules/access/index.js';
+import { canSee, conversationRooms, roomsOfUser, userRoom, visibilityOf } from '../modules/access/index.js';
+import { requestAutoAssign } from '../modules/assignment/auto-assign.js';
 import { findSessionByToken } from '../modules/auth/sessions.js';
 import { toMessageDto } from '../modules/conversations/presenter.js';
-import type { CommittedEvent } from './event-bus.js';
+import { type CommittedEvent, recordEvent } from './event-bus.js';
+
+/** How often a live connection refreshes presence (well inside PRESENCE_TIMEOUT_MS). */
+const PRESENCE_HEARTBEAT_MS = 30_000;
 
 type Emitter = { emit: (type: string, payload: unknown) => void };
 
@@ -112,10 +116,111 @@ export function attachGateway(
     }
   });
 
+  /**
+   * Presence: a person with a live connection is online. Connecting refreshes `presence_seen_at` in
+   * each of their workspaces (and turns a stored `offline` into `available`), a heartbeat keeps it
+   * fresh, and the last socket closing clears it. Everyone in the workspace hears `presence.changed`;
+   * coming online lets the auto-assigner hand them queued conversations.
+   */
+  const touchPresence = async (userIds: string[], online: boolean) => {
+    if (userIds.length === 0) return;
+    await ctx.db.transaction(async (tx) => {
+      const changed = await tx
+        .update(memberships)
+        .set(
+          online
+            ? {
+                presenceSeenAt: sql`now()`,
+                availability: sql`case when ${memberships.availability} = 'offline' then 'available' else ${memberships.availability} end`,
+              }
+            : { presenceSeenAt: null },
+        )
+        .where(and(inArray(memberships.userId, userIds), eq(memberships.status, 'active')))
+        .returning({ workspaceId: memberships.workspaceId, userId: memberships.userId });
+      return changed;
+    });
+  };
+  const announce = async (userId: string, online: boolean) => {
+    const ws = await ctx.db
+      .select({ workspaceId: memberships.workspaceId })
+      .from(memberships)
+      .where(and(eq(memberships.userId, userId), eq(memberships.status, 'active')));
+    await ctx.db.transaction(async (tx) => {
+      for (const w of ws) {
+        await recordEvent(tx, {
+          type: 'presence.changed',
+          workspaceId: w.workspaceId,
+          rooms: [`workspace:${w.workspaceId}`],
+          payload: { userId },
+        });
+        if (online) await requestAutoAssign(tx, w.workspaceId, null);
+      }
+    });
+    ctx.jobs.poke();
+    await ctx.events.flush();
+  };
+  const connectedUsers = async () => {
+    const sockets = await io.local.fetchSockets();
+    return [...new Set(sockets.map((s) => s.data.userId as string))];
+  };
+  const heartbeat = setInterval(() => {
+    void connectedUsers()
+      .then((ids) => touchPresence(ids, true))
+      .catch((err) => ctx.log.warn({ err }, 'presence heartbeat failed'));
+  }, PRESENCE_HEARTBEAT_MS);
+  heartbeat.unref();
+  app.addHook('onClose', async () => clearInterval(heartbeat));
+
   io.on('connection', (socket) => {
     ctx.metrics.socketsConnected.inc();
-    socket.on('disconnect', () => ctx.metrics.socketsConnected.dec());
+    const userId = socket.data.userId as string;
+    void touchPresence([userId], true)
+      .then(() => announce(userId, true))
+      .catch((err) => ctx.log.warn({ err }, 'could not record presence'));
+    socket.on('conversation.activity', (payload) => {
+      void relayActivity(userId, payload).catch((err) =>
+        ctx.log.warn({ err }, 'could not relay conversation activity'),
+      );
+    });
+    socket.on('disconnect', () => {
+      ctx.metrics.socketsConnected.dec();
+      void (async () => {
+        const still = (await io.local.in(userRoom(userId)).fetchSockets()).length > 0;
+        if (still) return;
+        await touchPresence([userId], false);
+        await announce(userId, false);
+      })().catch((err) => ctx.log.warn({ err }, 'could not record presence'));
+    });
   });
+
+  /**
+   * Collision detection: tells those who may see a conversation that this person views, types in or
+   * left it. Checked against who-sees-what first; bad payloads are ignored.
+   */
+  const relayActivity = async (userId: string, payload: unknown) => {
+    const p = payload as { conversationId?: unknown; state?: unknown } | null;
+    if (!p || typeof p.conversationId !== 'string' || !/^[0-9a-f-]{36}$/i.test(p.conversationId)) return;
+    if (p.state !== 'viewing' && p.state !== 'typing' && p.state !== 'left') return;
+    const [c] = await ctx.db.select().from(conversations).where(eq(conversations.id, p.conversationId));
+    if (!c) return;
+    const [m] = await ctx.db
+      .select({ role: memberships.role })
+      .from(memberships)
+      .where(
+        and(
+          eq(memberships.workspaceId, c.workspaceId),
+          eq(memberships.userId, userId),
+          eq(memberships.status, 'active'),
+        ),
+      );
+    if (!m) return;
+    if (!canSee(await visibilityOf(ctx.db, { workspaceId: c.workspaceId, userId, role: m.role }), c)) return;
+    io.to(conversationRooms(c.workspaceId, c.channelId, c.assigneeId)).emit('conversation.activity', {
+      conversationId: c.id,
+      userId,
+      state: p.state,
+    });
+  };
 
   /**
    * Re-computes the conversation rooms of this node's sockets in `rooms` (after a role, team or

@@ -1,6 +1,7 @@
 import {
-  contactDto,
-  contactParams,
+  assignmentRequest,
+  bulkActionRequest,
+  bulkActionResponse,
   conversationDto,
   conversationListQuery,
   conversationListResponse,
@@ -9,27 +10,34 @@ import {
   messageListQuery,
   messageListResponse,
   messageParams,
+  noteRequest,
+  priorityRequest,
   sendMessageRequest,
+  setLabelsRequest,
+  statusRequest,
   workspaceParams,
 } from '@parley/contracts';
-import { and, desc, eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { contacts, conversations } from '../../db/schema.js';
-import { AppError } from '../../errors.js';
 import { requireMember } from '../../http/auth.js';
 import { responses } from '../../http/route-helpers.js';
-import { toContactSummary, toConversationDto } from './presenter.js';
+import { assignConversation, takeConversation } from '../assignment/service.js';
 import {
   getConversation,
   listConversations,
   listMessages,
   markConversationRead,
+  presentConversation,
   retryMessage,
   sendMessage,
-  setConversationStatus,
 } from './service.js';
+import {
+  addNote,
+  bulkAction,
+  setConversationLabels,
+  setConversationPriority,
+  setConversationStatus,
+} from './workflow.js';
 
 export function conversationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -60,7 +68,7 @@ export function conversationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           requireMember(request),
           request.params.conversationId,
         );
-        return toConversationDto(ctx, ctx.db, c, contact);
+        return presentConversation(ctx, c, contact);
       },
     );
     app.get(
@@ -135,50 +143,111 @@ export function conversationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         config: { access: 'conversations.reply' },
         schema: {
           tags,
-          summary: 'Resolve or reopen',
+          summary: 'Open, pending, snoozed until a time, or resolved',
           params: conversationParams,
-          body: z.object({ status: z.enum(['open', 'pending', 'resolved']) }),
+          body: statusRequest,
         },
       },
       async (request, reply) => {
-        await setConversationStatus(
+        await setConversationStatus(ctx, requireMember(request), request.params.conversationId, request.body);
+        return reply.code(204).send();
+      },
+    );
+    app.post(
+      '/workspaces/:workspaceId/conversations/:conversationId/assignment',
+      {
+        config: { access: 'conversations.assign' },
+        schema: {
+          tags,
+          summary: 'Assign to a person and/or a team (null unassigns)',
+          params: conversationParams,
+          body: assignmentRequest,
+          response: responses({ 200: conversationDto }),
+        },
+      },
+      async (request) =>
+        assignConversation(ctx, requireMember(request), request.params.conversationId, request.body),
+    );
+    app.post(
+      '/workspaces/:workspaceId/conversations/:conversationId/take',
+      {
+        config: { access: 'conversations.assign' },
+        schema: {
+          tags,
+          summary: 'Take an unassigned conversation (409 already_assigned when someone was quicker)',
+          params: conversationParams,
+          response: responses({ 200: conversationDto }),
+        },
+      },
+      async (request) => takeConversation(ctx, requireMember(request), request.params.conversationId),
+    );
+    app.post(
+      '/workspaces/:workspaceId/conversations/:conversationId/notes',
+      {
+        config: { access: 'conversations.reply' },
+        schema: {
+          tags,
+          summary: 'Add an internal note (never sent to WhatsApp); @[Name](userId) mentions notify',
+          params: conversationParams,
+          body: noteRequest,
+          response: responses({ 201: messageDto }),
+        },
+      },
+      async (request, reply) =>
+        reply
+          .code(201)
+          .send(await addNote(ctx, requireMember(request), request.params.conversationId, request.body.text)),
+    );
+    app.post(
+      '/workspaces/:workspaceId/conversations/:conversationId/priority',
+      {
+        config: { access: 'conversations.reply' },
+        schema: { tags, summary: 'Set the priority', params: conversationParams, body: priorityRequest },
+      },
+      async (request, reply) => {
+        await setConversationPriority(
           ctx,
           requireMember(request),
           request.params.conversationId,
-          request.body.status,
+          request.body.priority,
         );
         return reply.code(204).send();
       },
     );
-    app.get(
-      '/workspaces/:workspaceId/contacts/:contactId',
+    app.put(
+      '/workspaces/:workspaceId/conversations/:conversationId/labels',
       {
-        config: { access: 'contacts.read' },
-        schema: { tags: ['contacts'], params: contactParams, response: responses({ 200: contactDto }) },
+        config: { access: 'conversations.reply' },
+        schema: {
+          tags,
+          summary: "Replace the conversation's labels",
+          params: conversationParams,
+          body: setLabelsRequest,
+          response: responses({ 200: setLabelsRequest }),
+        },
       },
-      async (request) => {
-        const { workspaceId, contactId } = request.params;
-        const [contact] = await ctx.db
-          .select()
-          .from(contacts)
-          .where(and(eq(contacts.id, contactId), eq(contacts.workspaceId, workspaceId)));
-        if (!contact) throw new AppError('not_found');
-        const convs = await ctx.db
-          .select()
-          .from(conversations)
-          .where(and(eq(conversations.contactId, contactId), eq(conversations.workspaceId, workspaceId)))
-          .orderBy(desc(conversations.lastMessageAt));
-        return {
-          ...(await toContactSummary(ctx, ctx.db, contact)),
-          createdAt: contact.createdAt.toISOString(),
-          conversations: convs.map((c) => ({
-            id: c.id,
-            channelId: c.channelId,
-            status: c.status,
-            lastMessageAt: c.lastMessageAt.toISOString(),
-          })),
-        };
+      async (request) => ({
+        labelIds: await setConversationLabels(
+          ctx,
+          requireMember(request),
+          request.params.conversationId,
+          request.body.labelIds,
+        ),
+      }),
+    );
+    app.post(
+      '/workspaces/:workspaceId/conversations/bulk',
+      {
+        config: { access: 'conversations.assign' },
+        schema: {
+          tags,
+          summary: 'One action (assign, label, status, snooze, priority) on up to 200 conversations',
+          params: workspaceParams,
+          body: bulkActionRequest,
+          response: responses({ 200: bulkActionResponse }),
+        },
       },
+      async (request) => bulkAction(ctx, requireMember(request), request.body),
     );
   };
 }

@@ -5,15 +5,16 @@ import type {
   SendTemplateRequest,
   SendTextRequest,
 } from '@parley/contracts';
-import { and, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
-import { contacts, conversations, media, messages, workspaces } from '../../db/schema.js';
+import { contacts, conversationLabels, conversations, media, messages, workspaces } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { isUuid } from '../../lib/ids.js';
 import { recordEvent } from '../../realtime/event-bus.js';
 import { assertCanSee, visibilityOfMember, visibleConversationsWhere } from '../access/index.js';
+import { labelIdsOf } from '../labels/service.js';
 import { mediaByIds } from '../media/index.js';
 import { conversationsBefore, messageSearchTokens, searchConversations } from '../search/index.js';
 import { renderTemplateText } from '../templates/placeholders.js';
@@ -35,7 +36,12 @@ import { isRetryable } from './retry-policy.js';
 type ListQuery = {
   status?: 'open' | 'pending' | 'snoozed' | 'resolved';
   assignee: 'me' | 'unassigned' | 'all';
+  assigneeId?: string;
   channelId?: string;
+  teamId?: string;
+  labelId?: string;
+  priority?: 'none' | 'low' | 'medium' | 'high' | 'urgent';
+  queued?: 'true' | 'false';
   /** Search (see modules/search): only conversations whose contact or messages match. */
   q?: string;
   before?: string;
@@ -54,6 +60,16 @@ export async function listConversations(ctx: AppContext, member: Member, q: List
   if (q.channelId) conditions.push(eq(conversations.channelId, q.channelId));
   if (q.assignee === 'me') conditions.push(eq(conversations.assigneeId, member.user.id));
   if (q.assignee === 'unassigned') conditions.push(isNull(conversations.assigneeId));
+  if (q.assigneeId) conditions.push(eq(conversations.assigneeId, q.assigneeId));
+  if (q.teamId) conditions.push(eq(conversations.teamId, q.teamId));
+  if (q.priority) conditions.push(eq(conversations.priority, q.priority));
+  if (q.queued === 'true') conditions.push(isNotNull(conversations.queuedAt));
+  if (q.queued === 'false') conditions.push(isNull(conversations.queuedAt));
+  if (q.labelId) {
+    conditions.push(
+      sql`exists (select 1 from ${conversationLabels} where ${conversationLabels.conversationId} = ${conversations.id} and ${conversationLabels.labelId} = ${q.labelId})`,
+    );
+  }
   if (q.before) {
     const [iso, id] = q.before.split('|');
     const at = new Date(iso ?? '');
@@ -81,8 +97,19 @@ export async function listConversations(ctx: AppContext, member: Member, q: List
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   const next = rows.length > q.limit && last ? last.c : resume;
+  const labelsOf = await labelIdsOf(
+    ctx.db,
+    page.map((r) => r.c.id),
+  );
   return {
-    conversations: await Promise.all(page.map((r) => toConversationDto(ctx, ctx.db, r.c, r.contact))),
+    conversations: await Promise.all(
+      page.map((r) =>
+        toConversationDto(ctx, ctx.db, r.c, r.contact, {
+          labelIds: labelsOf.get(r.c.id) ?? [],
+          isUnread: r.c.unreadCount > 0,
+        }),
+      ),
+    ),
     nextCursor: next ? `${next.lastMessageAt.toISOString()}|${next.id}` : null,
   };
 }
@@ -505,25 +532,15 @@ export async function markConversationRead(ctx: AppContext, member: Member, conv
   await ctx.events.flush();
 }
 
-/** Resolves or reopens a conversation. */
-export async function setConversationStatus(
+/** A single conversation's DTO, with its labels. */
+export async function presentConversation(
   ctx: AppContext,
-  member: Member,
-  conversationId: string,
-  status: 'open' | 'resolved' | 'pending',
+  c: typeof conversations.$inferSelect,
+  contact: typeof contacts.$inferSelect,
 ) {
-  await getConversation(ctx, member, conversationId);
-  await ctx.db.transaction(async (tx) => {
-    await tx
-      .update(conversations)
-      .set({ status, updatedAt: new Date() })
-      .where(and(eq(conversations.id, conversationId), eq(conversations.workspaceId, member.workspaceId)));
-    await recordEvent(tx, {
-      type: 'conversation.updated',
-      workspaceId: member.workspaceId,
-      rooms: [`workspace:${member.workspaceId}`],
-      payload: { conversationId, status },
-    });
+  const labelsOf = await labelIdsOf(ctx.db, [c.id]);
+  return toConversationDto(ctx, ctx.db, c, contact, {
+    labelIds: labelsOf.get(c.id) ?? [],
+    isUnread: c.unreadCount > 0,
   });
-  await ctx.events.flush();
 }

@@ -5,6 +5,7 @@ import type { AppContext } from '../../context.js';
 import type { Tx } from '../../db/client.js';
 import { contacts, conversations, messages } from '../../db/schema.js';
 import { recordEvent } from '../../realtime/event-bus.js';
+import { requestAutoAssignFor } from '../assignment/auto-assign.js';
 import type { ChannelRow } from '../channels/service.js';
 import { attachInboundMedia } from '../media/index.js';
 import { contactSearchTokens, messageSearchTokens } from '../search/index.js';
@@ -139,6 +140,8 @@ export async function ingestInboundMessages(ctx: AppContext, tx: Tx, items: Inbo
         workspaceId: p.ws,
         channelId: p.ch.id,
         contactId: contactOf(p),
+        // A new conversation belongs to the channel's default team (routing settings).
+        teamId: p.ch.defaultTeamId,
         lastMessageAt: p.at,
       });
   }
@@ -235,9 +238,15 @@ export async function ingestInboundMessages(ctx: AppContext, tx: Tx, items: Inbo
         last_message_preview = v.preview,
         unread_count = c.unread_count + v.n,
         status = case when c.status in ('resolved', 'snoozed') then 'open' else c.status end,
+        snoozed_until = null,
         updated_at = now()
       from (values ${sql.join(updates.slice(i, i + CHUNK), sql`, `)}) as v(id, ws, at, preview, n)
       where c.id = v.id and c.workspace_id = v.ws`);
   }
+  // 7. New, reopened or woken conversations nobody has join the auto-assignment queue.
+  const byWorkspace = new Map<string, string[]>();
+  for (const [conversationId, b] of bumps)
+    byWorkspace.set(b.ws, [...(byWorkspace.get(b.ws) ?? []), conversationId]);
+  for (const [ws, ids] of byWorkspace) await requestAutoAssignFor(tx, ws, ids);
   return fresh;
 }

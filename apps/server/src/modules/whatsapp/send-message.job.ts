@@ -30,7 +30,9 @@ export const sendMessageJob = defineJob({
       .innerJoin(conversations, eq(conversations.id, messages.conversationId))
       .innerJoin(contacts, eq(contacts.id, conversations.contactId))
       .where(eq(messages.id, messageId));
-    if (row?.m.direction !== 'outbound' || row.m.providerMessageId || row.m.status !== 'pending') return;
+    // Notes and activity lines are the team's own: never sent, whatever a job payload says.
+    if (row?.m.direction !== 'outbound' || row.m.kind !== 'message') return;
+    if (row.m.providerMessageId || row.m.status !== 'pending') return;
     const { m, ch, contact } = row;
     const ws = m.workspaceId;
 

@@ -6,14 +6,21 @@ describe('workspace policy', () => {
     for (const a of allActions) expect(can('owner', a)).toBe(true);
   });
 
-  it('agents read and answer conversations, and manage nothing', () => {
+  it('agents work conversations and contacts, and manage nothing of the workspace', () => {
     const allowed = allActions.filter((a) => can('agent', a));
     expect(allowed.sort()).toEqual([
       'channels.read',
+      'contacts.manage',
       'contacts.read',
+      'conversations.assign',
       'conversations.read',
       'conversations.reply',
+      'labels.read',
       'members.read',
+      'notifications.read',
+      'presence.update',
+      'quickReplies.read',
+      'quickReplies.write',
       'teams.read',
       'workspace.read',
     ]);

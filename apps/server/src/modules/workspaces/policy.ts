@@ -15,7 +15,19 @@ export type WorkspaceAction =
   | 'channels.manage'
   | 'conversations.read'
   | 'conversations.reply'
-  | 'contacts.read';
+  | 'conversations.assign'
+  | 'contacts.read'
+  | 'contacts.manage'
+  | 'contacts.import'
+  | 'contacts.export'
+  | 'attributes.manage'
+  | 'labels.read'
+  | 'labels.manage'
+  | 'quickReplies.read'
+  | 'quickReplies.write'
+  | 'notifications.read'
+  | 'presence.update'
+  | 'routing.manage';
 
 const table: Record<WorkspaceAction, readonly Role[]> = {
   'workspace.read': ['owner', 'admin', 'agent'],
@@ -31,7 +43,21 @@ const table: Record<WorkspaceAction, readonly Role[]> = {
   'channels.manage': ['owner', 'admin'],
   'conversations.read': ['owner', 'admin', 'agent'],
   'conversations.reply': ['owner', 'admin', 'agent'],
+  'conversations.assign': ['owner', 'admin', 'agent'],
   'contacts.read': ['owner', 'admin', 'agent'],
+  'contacts.manage': ['owner', 'admin', 'agent'],
+  'contacts.import': ['owner', 'admin'],
+  'contacts.export': ['owner', 'admin'],
+  'attributes.manage': ['owner', 'admin'],
+  'labels.read': ['owner', 'admin', 'agent'],
+  'labels.manage': ['owner', 'admin'],
+  'quickReplies.read': ['owner', 'admin', 'agent'],
+  /** Personal snippets for everyone; shared ones only owners and admins (checked in the service). */
+  'quickReplies.write': ['owner', 'admin', 'agent'],
+  'notifications.read': ['owner', 'admin', 'agent'],
+  'presence.update': ['owner', 'admin', 'agent'],
+  /** Which teams work a channel, automatic assignment, members' capacity and absence. */
+  'routing.manage': ['owner', 'admin'],
 };
 
 /** Pure role check: may a member with `role` perform `action`? */
