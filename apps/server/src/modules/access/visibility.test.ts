@@ -134,10 +134,34 @@ describe('who sees what (over HTTP and Socket.IO)', () => {
       ['POST', `${base()}/conversations/${conv.id}/messages`, { text: 'hi' }],
       ['POST', `${base()}/conversations/${conv.id}/read`, undefined],
       ['POST', `${base()}/conversations/${conv.id}/status`, { status: 'resolved' }],
+      ['POST', `${base()}/conversations/${conv.id}/assignment`, { assigneeId: null }],
+      ['POST', `${base()}/conversations/${conv.id}/take`, undefined],
+      ['POST', `${base()}/conversations/${conv.id}/notes`, { text: 'psst' }],
+      ['POST', `${base()}/conversations/${conv.id}/priority`, { priority: 'high' }],
+      ['PUT', `${base()}/conversations/${conv.id}/labels`, { labelIds: [] }],
     ] as const) {
       const res = await as(bed.server, outside, { method, url, ...(payload ? { payload } : {}) });
       expect(res.statusCode, url).toBe(404);
     }
+    // A note by Ina and her "viewing" signal reach the admin, never Otto.
+    const adminBefore = seen.admin;
+    const note = await as(bed.server, inTeam, {
+      method: 'POST',
+      url: `${base()}/conversations/${conv.id}/notes`,
+      payload: { text: 'intern' },
+    });
+    expect(note.statusCode).toBe(201);
+    await until('the note at the admin', async () => seen.admin > adminBefore);
+    const activity = { admin: 0, out: 0 };
+    adminSocket.on('conversation.activity', (p: { userId: string; state: string }) => {
+      if (p.userId === inTeam.id && p.state === 'viewing') activity.admin++;
+    });
+    outSocket.on('conversation.activity', () => activity.out++);
+    inSocket.emit('conversation.activity', { conversationId: conv.id, state: 'viewing' });
+    outSocket.emit('conversation.activity', { conversationId: conv.id, state: 'typing' });
+    await until('viewing at the admin', async () => activity.admin > 0);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(activity.out).toBe(0);
     expect(seen.out).toBe(0);
 
     // Assigned to Otto, he sees it (and its events) although his teams are not given the channel.
