@@ -32,10 +32,12 @@ import { MediaStorage, mediaRoutes } from './modules/media/index.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
 import { routingRoutes } from './modules/routing/routes.js';
 import { mountSandbox } from './modules/sandbox/index.js';
+import { scheduledRoutes } from './modules/scheduled/routes.js';
 import { enqueueSearchBackfill } from './modules/search/backfill-tokens.job.js';
 import { systemRoutes } from './modules/system/routes.js';
 import { teamRoutes } from './modules/teams/routes.js';
 import { templateRoutes } from './modules/templates/routes.js';
+import { viewRoutes } from './modules/views/routes.js';
 import { SendLimiter } from './modules/whatsapp/send-limits.js';
 import { whatsappWebhookRoutes } from './modules/whatsapp/webhook-routes.js';
 import { workspaceRoutes } from './modules/workspaces/routes.js';
@@ -196,6 +198,8 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
       await api.register(labelRoutes(ctx));
       await api.register(notificationRoutes(ctx));
       await api.register(routingRoutes(ctx));
+      await api.register(scheduledRoutes(ctx));
+      await api.register(viewRoutes(ctx));
     },
     { prefix: '/api/v1' },
   );

@@ -140,6 +140,8 @@ export const conversationListQuery = z.object({
   priority: z.enum(['none', 'low', 'medium', 'high', 'urgent']).optional(),
   /** `true`: only those waiting in the auto-assignment queue (oldest first is the queue's order). */
   queued: z.enum(['true', 'false']).optional(),
+  /** Only conversations with activity at or after this time (ISO 8601). */
+  since: z.iso.datetime({ offset: true }).optional(),
   /** Cursor: lastMessageAt|id of the last row of the previous page. */
   before: z.string().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { id, isoDate } from './common.js';
+import { sendMessageRequest } from './inbox.js';
 
 // Assignment, notes, labels, snooze and bulk actions: what several people need to work one number.
 
@@ -100,7 +101,8 @@ export type ActivityContent = z.infer<typeof activityContent>;
 
 export const notificationDto = z.object({
   id,
-  type: z.enum(['mention', 'assignment', 'message']),
+  /** `scheduled_failed`: a message you scheduled could not go (see the scheduled message's errorCode). */
+  type: z.enum(['mention', 'assignment', 'message', 'scheduled_failed']),
   conversationId: id.nullable(),
   messageId: id.nullable(),
   actorId: id.nullable(),
@@ -171,3 +173,55 @@ export const takeoverRequest = z.object({
 });
 export const takeoverResponse = z.object({ moved: z.number().int() });
 export const markReadRequest = z.object({ ids: z.array(id).max(500).optional() });
+
+/** "Send later": a message written now and sent at `sendAt` (when the 24-hour window allows it then). */
+export const scheduleMessageRequest = z.object({
+  sendAt: z.iso.datetime({ offset: true }),
+  message: sendMessageRequest,
+});
+export type ScheduleMessageRequest = z.infer<typeof scheduleMessageRequest>;
+export const scheduledMessageDto = z.object({
+  id,
+  conversationId: id,
+  authorId: id,
+  sendAt: isoDate,
+  status: z.enum(['scheduled', 'sent', 'cancelled', 'failed']),
+  /** Why it could not go (an error code such as `reply_window_closed`). */
+  errorCode: z.string().nullable(),
+  /** The message once sent. */
+  messageId: id.nullable(),
+  message: sendMessageRequest,
+  createdAt: isoDate,
+});
+export type ScheduledMessageDto = z.infer<typeof scheduledMessageDto>;
+export const scheduledListResponse = z.object({ scheduled: z.array(scheduledMessageDto) });
+export const scheduledParams = z.object({ workspaceId: id, conversationId: id, scheduledId: id });
+
+/** A saved combination of inbox filters (personal, or shared with the workspace by owners and admins). */
+export const viewFilters = z.object({
+  status: z.enum(['open', 'pending', 'snoozed', 'resolved']).optional(),
+  assignee: z.enum(['me', 'unassigned', 'all']).optional(),
+  assigneeId: id.optional(),
+  channelId: id.optional(),
+  teamId: id.optional(),
+  labelId: id.optional(),
+  priority: prioritySchema.optional(),
+  queued: z.enum(['true', 'false']).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  // No search text: views are stored unencrypted, and a search may hold a name or number.
+});
+export const savedViewRequest = z.object({
+  name: z.string().trim().min(1, { message: 'Enter a name' }).max(60),
+  filters: viewFilters,
+  shared: z.boolean().default(false),
+});
+export const savedViewDto = z.object({
+  id,
+  name: z.string(),
+  filters: viewFilters,
+  shared: z.boolean(),
+  createdAt: isoDate,
+});
+export type SavedViewDto = z.infer<typeof savedViewDto>;
+export const savedViewListResponse = z.object({ views: z.array(savedViewDto) });
+export const viewParams = z.object({ workspaceId: id, viewId: id });

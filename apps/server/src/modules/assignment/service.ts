@@ -117,7 +117,7 @@ export async function assignConversation(
   });
   ctx.jobs.poke();
   await ctx.events.flush();
-  return presentConversation(ctx, after, contact);
+  return presentConversation(ctx, after, contact, member.user.id);
 }
 
 /**
@@ -148,5 +148,5 @@ export async function takeConversation(ctx: AppContext, member: Member, conversa
     return row;
   });
   await ctx.events.flush();
-  return presentConversation(ctx, after, contact);
+  return presentConversation(ctx, after, contact, member.user.id);
 }

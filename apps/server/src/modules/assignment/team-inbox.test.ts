@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversations, jobs } from '../../db/schema.js';
+import { conversations, jobs, scheduledMessages } from '../../db/schema.js';
 import { as, buildMember, type Person } from '../../test/harness.js';
 import { startWhatsAppTestbed, until, type WhatsAppTestbed } from '../../test/whatsapp-testbed.js';
 
@@ -293,5 +293,155 @@ describe('status workflow', () => {
     expect(assign.statusCode).toBe(200);
     const bens = (await call(ben, 'GET', '/conversations?assignee=me&status=resolved')).json();
     expect(new Set(bens.conversations.map((c: { id: string }) => c.id))).toEqual(new Set([a.id, b.id]));
+  });
+});
+
+describe('send later', () => {
+  /** Lets a scheduled send's time come now instead of in a minute. */
+  async function timeComes(scheduledId: string) {
+    const db = bed.server.ctx.db;
+    const past = new Date(Date.now() - 1000);
+    await db.update(scheduledMessages).set({ sendAt: past }).where(eq(scheduledMessages.id, scheduledId));
+    await db.update(jobs).set({ runAt: past }).where(eq(jobs.name, 'messages.send-scheduled'));
+    bed.server.ctx.jobs.poke();
+  }
+  const inAMinute = () => new Date(Date.now() + 120_000).toISOString();
+
+  it('sends a scheduled message once when its time comes', async () => {
+    const conv = await customer('Later Lotte');
+    const text = `Erinnerung ${crypto.randomUUID()}`;
+    const res = await call(anna, 'POST', `/conversations/${conv.id}/scheduled`, {
+      sendAt: inAMinute(),
+      message: { text },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ status: 'scheduled', message: { text }, authorId: anna.id });
+    expect((await bed.sentTo(conv.waId)).length).toBe(0);
+    await timeComes(res.json().id);
+    const sent = await until('the scheduled text at the simulator', async () => {
+      const s = await bed.sentTo(conv.waId);
+      return s.length > 0 ? s : undefined;
+    });
+    expect(JSON.stringify(sent)).toContain(text);
+    const list = (await call(anna, 'GET', `/conversations/${conv.id}/scheduled`)).json();
+    expect(list.scheduled[0]).toMatchObject({
+      id: res.json().id,
+      status: 'sent',
+      messageId: expect.any(String),
+    });
+    // Once: running the job again sends nothing more.
+    await timeComes(res.json().id);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await bed.sentTo(conv.waId)).length).toBe(1);
+  });
+
+  it('fails with the reason and tells the author when the 24-hour window has closed by then', async () => {
+    const conv = await customer('Closed Clara');
+    const res = await call(anna, 'POST', `/conversations/${conv.id}/scheduled`, {
+      sendAt: inAMinute(),
+      message: { text: 'zu spät' },
+    });
+    expect(res.statusCode).toBe(201);
+    await bed.server.ctx.db
+      .update(conversations)
+      .set({ lastInboundAt: new Date(Date.now() - 25 * 3600_000) })
+      .where(eq(conversations.id, conv.id));
+    await timeComes(res.json().id);
+    const failed = await until('marked failed', async () => {
+      const s = (await call(anna, 'GET', `/conversations/${conv.id}/scheduled`)).json().scheduled[0];
+      return s.status === 'failed' ? s : undefined;
+    });
+    expect(failed.errorCode).toBe('reply_window_closed');
+    const n = (await call(anna, 'GET', '/notifications?limit=100')).json().notifications;
+    expect(
+      n.filter(
+        (x: { type: string; conversationId: string }) =>
+          x.type === 'scheduled_failed' && x.conversationId === conv.id,
+      ),
+    ).toHaveLength(1);
+    expect((await bed.sentTo(conv.waId)).length).toBe(0);
+  });
+
+  it('cancels before it goes; then it never goes; times in the past are refused', async () => {
+    const conv = await customer('Cancel Cora');
+    const res = await call(anna, 'POST', `/conversations/${conv.id}/scheduled`, {
+      sendAt: inAMinute(),
+      message: { text: 'doch nicht' },
+    });
+    const del = await call(anna, 'DELETE', `/conversations/${conv.id}/scheduled/${res.json().id}`);
+    expect(del.statusCode).toBe(204);
+    expect(
+      (await call(anna, 'DELETE', `/conversations/${conv.id}/scheduled/${res.json().id}`)).statusCode,
+    ).toBe(409);
+    await timeComes(res.json().id);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await bed.sentTo(conv.waId)).length).toBe(0);
+    const past = await call(anna, 'POST', `/conversations/${conv.id}/scheduled`, {
+      sendAt: new Date(Date.now() - 60_000).toISOString(),
+      message: { text: 'gestern' },
+    });
+    expect(past.statusCode).toBe(400);
+  });
+});
+
+describe('per-person unread, message notifications and saved views', () => {
+  it('keeps unread per person and lets one mark a conversation unread for themselves', async () => {
+    const conv = await customer('Unread Ute');
+    const get = async (p: Person) => (await call(p, 'GET', `/conversations/${conv.id}`)).json();
+    expect((await get(anna)).isUnread).toBe(true);
+    expect((await call(anna, 'POST', `/conversations/${conv.id}/read`)).statusCode).toBe(204);
+    expect((await get(anna)).isUnread).toBe(false);
+    expect((await call(anna, 'POST', `/conversations/${conv.id}/unread`)).statusCode).toBe(204);
+    expect((await get(anna)).isUnread).toBe(true);
+    expect((await get(ben)).isUnread).toBe(false);
+    await call(ben, 'POST', `/conversations/${conv.id}/read`);
+    // WhatsApp timestamps have whole seconds: the next message is a later second.
+    await bed.clock({ advance: '2s' });
+    await bed.inbound(conv.waId, 'Unread Ute', { type: 'text', text: { body: 'Und?' } });
+    await until('unread again for Ben', async () => (await get(ben)).isUnread === true);
+  });
+
+  it('notifies the assignee of new messages, one unread notification per conversation', async () => {
+    const conv = await customer('Chatty Chris');
+    await call(bed.owner, 'POST', `/conversations/${conv.id}/assignment`, { assigneeId: carla.id });
+    const count = async () =>
+      (await call(carla, 'GET', '/notifications?limit=100'))
+        .json()
+        .notifications.filter(
+          (n: { type: string; conversationId: string }) =>
+            n.type === 'message' && n.conversationId === conv.id,
+        ).length;
+    await bed.inbound(conv.waId, 'Chatty Chris', { type: 'text', text: { body: 'eins' } });
+    await bed.inbound(conv.waId, 'Chatty Chris', { type: 'text', text: { body: 'zwei' } });
+    await until(
+      'two messages',
+      async () => (await bed.messagesOf(carla, conv.id)).filter((m) => m.direction === 'inbound').length >= 3,
+    );
+    expect(await count()).toBe(1);
+  });
+
+  it('saves personal and shared views; agents cannot share', async () => {
+    const mine = await call(anna, 'POST', '/views', {
+      name: 'Meine dringenden',
+      filters: { assignee: 'me', priority: 'urgent' },
+    });
+    expect(mine.statusCode, mine.body).toBe(201);
+    expect(mine.json()).toMatchObject({ shared: false, filters: { assignee: 'me', priority: 'urgent' } });
+    expect(
+      (await call(anna, 'POST', '/views', { name: 'Für alle', filters: {}, shared: true })).statusCode,
+    ).toBe(403);
+    const shared = await call(bed.owner, 'POST', '/views', {
+      name: 'Warteschlange',
+      filters: { queued: 'true' },
+      shared: true,
+    });
+    expect(shared.statusCode).toBe(201);
+    const annas = (await call(anna, 'GET', '/views')).json().views.map((v: { name: string }) => v.name);
+    expect(annas).toEqual(expect.arrayContaining(['Meine dringenden', 'Warteschlange']));
+    const bens = (await call(ben, 'GET', '/views')).json().views.map((v: { name: string }) => v.name);
+    expect(bens).not.toContain('Meine dringenden');
+    expect((await call(ben, 'DELETE', `/views/${mine.json().id}`)).statusCode).toBe(404);
+    expect((await call(anna, 'DELETE', `/views/${shared.json().id}`)).statusCode).toBe(403);
+    expect((await call(anna, 'DELETE', `/views/${mine.json().id}`)).statusCode).toBe(204);
   });
 });

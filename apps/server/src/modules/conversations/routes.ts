@@ -27,6 +27,7 @@ import {
   listConversations,
   listMessages,
   markConversationRead,
+  markConversationUnread,
   presentConversation,
   retryMessage,
   sendMessage,
@@ -63,12 +64,9 @@ export function conversationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         schema: { tags, params: conversationParams, response: responses({ 200: conversationDto }) },
       },
       async (request) => {
-        const { c, contact } = await getConversation(
-          ctx,
-          requireMember(request),
-          request.params.conversationId,
-        );
-        return presentConversation(ctx, c, contact);
+        const member = requireMember(request);
+        const { c, contact } = await getConversation(ctx, member, request.params.conversationId);
+        return presentConversation(ctx, c, contact, member.user.id);
       },
     );
     app.get(
@@ -134,6 +132,21 @@ export function conversationRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         await markConversationRead(ctx, requireMember(request), request.params.conversationId);
+        return reply.code(204).send();
+      },
+    );
+    app.post(
+      '/workspaces/:workspaceId/conversations/:conversationId/unread',
+      {
+        config: { access: 'conversations.read' },
+        schema: {
+          tags,
+          summary: 'Mark unread for me (the team keeps its read state)',
+          params: conversationParams,
+        },
+      },
+      async (request, reply) => {
+        await markConversationUnread(ctx, requireMember(request), request.params.conversationId);
         return reply.code(204).send();
       },
     );

@@ -5,9 +5,18 @@ import type {
   SendTemplateRequest,
   SendTextRequest,
 } from '@parley/contracts';
-import { and, desc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
-import { contacts, conversationLabels, conversations, media, messages, workspaces } from '../../db/schema.js';
+import type { DbOrTx, Tx } from '../../db/client.js';
+import {
+  contacts,
+  conversationLabels,
+  conversationReads,
+  conversations,
+  media,
+  messages,
+  workspaces,
+} from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
 import { enqueueJob } from '../../jobs/queue.js';
@@ -42,6 +51,7 @@ type ListQuery = {
   labelId?: string;
   priority?: 'none' | 'low' | 'medium' | 'high' | 'urgent';
   queued?: 'true' | 'false';
+  since?: string;
   /** Search (see modules/search): only conversations whose contact or messages match. */
   q?: string;
   before?: string;
@@ -65,6 +75,7 @@ export async function listConversations(ctx: AppContext, member: Member, q: List
   if (q.priority) conditions.push(eq(conversations.priority, q.priority));
   if (q.queued === 'true') conditions.push(isNotNull(conversations.queuedAt));
   if (q.queued === 'false') conditions.push(isNull(conversations.queuedAt));
+  if (q.since) conditions.push(gte(conversations.lastMessageAt, new Date(q.since)));
   if (q.labelId) {
     conditions.push(
       sql`exists (select 1 from ${conversationLabels} where ${conversationLabels.conversationId} = ${conversations.id} and ${conversationLabels.labelId} = ${q.labelId})`,
@@ -101,12 +112,17 @@ export async function listConversations(ctx: AppContext, member: Member, q: List
     ctx.db,
     page.map((r) => r.c.id),
   );
+  const reads = await readsOf(
+    ctx.db,
+    member.user.id,
+    page.map((r) => r.c.id),
+  );
   return {
     conversations: await Promise.all(
       page.map((r) =>
         toConversationDto(ctx, ctx.db, r.c, r.contact, {
           labelIds: labelsOf.get(r.c.id) ?? [],
-          isUnread: r.c.unreadCount > 0,
+          isUnread: isUnreadFor(r.c, reads.get(r.c.id)),
         }),
       ),
     ),
@@ -201,6 +217,8 @@ export async function sendMessage(
   member: Member,
   conversationId: string,
   input: SendMessageRequest,
+  /** Runs in the transaction that records the message (a scheduled send marks itself sent there). */
+  within?: (tx: Tx, message: typeof messages.$inferSelect) => Promise<void>,
 ) {
   const { c } = await getConversation(ctx, member, conversationId);
   if (!('template' in input) && replyWindowRemainingMs(c.lastInboundAt, new Date()) === 0)
@@ -253,6 +271,7 @@ export async function sendMessage(
         .where(eq(conversations.id, conversationId));
     }
     await enqueueJob(tx, sendMessageJob, { messageId: m.id }, { workspaceId: ws });
+    if (within) await within(tx, m);
     await recordEvent(tx, {
       type: 'message.created',
       workspaceId: ws,
@@ -494,7 +513,7 @@ async function prepareTemplate(
 
 /** Marks a conversation read by the agents (unread → 0). */
 export async function markConversationRead(ctx: AppContext, member: Member, conversationId: string) {
-  await getConversation(ctx, member, conversationId);
+  const { c } = await getConversation(ctx, member, conversationId);
   const [ws] = await ctx.db
     .select({ settings: workspaces.settings })
     .from(workspaces)
@@ -521,6 +540,7 @@ export async function markConversationRead(ctx: AppContext, member: Member, conv
       .update(conversations)
       .set({ unreadCount: 0, updatedAt: new Date() })
       .where(and(eq(conversations.id, conversationId), eq(conversations.workspaceId, member.workspaceId)));
+    await setReadState(tx, member, conversationId, false, c.lastInboundAt);
     await recordEvent(tx, {
       type: 'conversation.read',
       workspaceId: member.workspaceId,
@@ -532,15 +552,89 @@ export async function markConversationRead(ctx: AppContext, member: Member, conv
   await ctx.events.flush();
 }
 
-/** A single conversation's DTO, with its labels. */
+/** A single conversation's DTO as `userId` sees it (labels, their unread state). */
 export async function presentConversation(
   ctx: AppContext,
   c: typeof conversations.$inferSelect,
   contact: typeof contacts.$inferSelect,
+  userId: string,
 ) {
   const labelsOf = await labelIdsOf(ctx.db, [c.id]);
+  const reads = await readsOf(ctx.db, userId, [c.id]);
   return toConversationDto(ctx, ctx.db, c, contact, {
     labelIds: labelsOf.get(c.id) ?? [],
-    isUnread: c.unreadCount > 0,
+    isUnread: isUnreadFor(c, reads.get(c.id)),
   });
+}
+
+type ReadState = { lastReadAt: Date; markedUnread: boolean };
+
+/** A person's read state of some conversations. */
+async function readsOf(db: DbOrTx, userId: string, ids: string[]): Promise<Map<string, ReadState>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(conversationReads)
+    .where(and(eq(conversationReads.userId, userId), inArray(conversationReads.conversationId, ids)));
+  return new Map(rows.map((r) => [r.conversationId, r]));
+}
+
+/**
+ * Unread for one person: marked unread by them, or the customer wrote since they last read it (never
+ * read: while the team's unread count is not zero). WhatsApp timestamps have whole seconds, so a
+ * message in the very second of the read counts as read.
+ */
+export function isUnreadFor(
+  c: { lastInboundAt: Date | null; unreadCount: number },
+  read: ReadState | undefined,
+): boolean {
+  if (!read) return c.unreadCount > 0;
+  if (read.markedUnread) return true;
+  return !!c.lastInboundAt && c.lastInboundAt.getTime() > read.lastReadAt.getTime();
+}
+
+/** Sets the caller's own read state: read now, or "mark as unread". */
+/**
+ * `seenUpTo`: the newest customer message the person has now seen (the conversation's
+ * lastInboundAt, a WhatsApp timestamp), compared with later ones — not the clock of this server.
+ */
+async function setReadState(
+  tx: DbOrTx,
+  member: Member,
+  conversationId: string,
+  unread: boolean,
+  seenUpTo: Date | null = null,
+) {
+  const now = new Date();
+  const seen = seenUpTo ?? new Date(0);
+  await tx
+    .insert(conversationReads)
+    .values({
+      conversationId,
+      userId: member.user.id,
+      workspaceId: member.workspaceId,
+      lastReadAt: seen,
+      markedUnread: unread,
+    })
+    .onConflictDoUpdate({
+      target: [conversationReads.conversationId, conversationReads.userId],
+      set: unread
+        ? { markedUnread: true, updatedAt: now }
+        : { lastReadAt: seen, markedUnread: false, updatedAt: now },
+    });
+}
+
+/** "Mark as unread" for the caller only (the team's unread count stays as it is). */
+export async function markConversationUnread(ctx: AppContext, member: Member, conversationId: string) {
+  await getConversation(ctx, member, conversationId);
+  await ctx.db.transaction(async (tx) => {
+    await setReadState(tx, member, conversationId, true);
+    await recordEvent(tx, {
+      type: 'conversation.updated',
+      workspaceId: member.workspaceId,
+      rooms: [],
+      payload: { conversationId },
+    });
+  });
+  await ctx.events.flush();
 }

@@ -1,6 +1,7 @@
+import crypto from 'node:crypto';
 import type { NotificationDto } from '@parley/contracts';
-import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import type { DbOrTx, Tx } from '../../db/client.js';
+import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { type DbOrTx, rowsOf, type Tx } from '../../db/client.js';
 import { notifications } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import { isUuid } from '../../lib/ids.js';
@@ -10,7 +11,7 @@ import { userRoom } from '../access/index.js';
 type NewNotification = {
   workspaceId: string;
   userId: string;
-  type: 'mention' | 'assignment' | 'message';
+  type: 'mention' | 'assignment' | 'message' | 'scheduled_failed';
   conversationId?: string | null;
   messageId?: string | null;
   actorId?: string | null;
@@ -118,5 +119,34 @@ export async function markNotificationsRead(
   await db
     .update(notifications)
     .set({ readAt: new Date() })
-    .where(ids ? and(mine, sql`${notifications.id} = any(${ids}::uuid[])`) : mine);
+    .where(ids ? and(mine, inArray(notifications.id, ids.length > 0 ? ids : [crypto.randomUUID()])) : mine);
+}
+
+/**
+ * "New message in my conversation": the assignees of these conversations get a `message`
+ * notification, at most one unread per conversation (a chatty customer is one entry, not fifty).
+ */
+export async function notifyAssigneesOfMessages(tx: Tx, conversationIds: string[]): Promise<void> {
+  if (conversationIds.length === 0) return;
+  const inserted = await tx.execute(sql`
+    insert into ${notifications} (workspace_id, user_id, type, conversation_id)
+    select c.workspace_id, c.assignee_id, 'message', c.id
+    from conversations c
+    where c.id in (${sql.join(
+      conversationIds.map((id) => sql`${id}::uuid`),
+      sql`, `,
+    )}) and c.assignee_id is not null
+      and not exists (
+        select 1 from ${notifications} n
+        where n.user_id = c.assignee_id and n.conversation_id = c.id and n.type = 'message' and n.read_at is null
+      )
+    returning id, user_id, workspace_id`);
+  for (const n of rowsOf<{ id: string; user_id: string; workspace_id: string }>(inserted)) {
+    await recordEvent(tx, {
+      type: 'notification.created',
+      workspaceId: n.workspace_id,
+      rooms: [userRoom(n.user_id)],
+      payload: { notificationId: n.id },
+    });
+  }
 }

@@ -8,6 +8,7 @@ import { recordEvent } from '../../realtime/event-bus.js';
 import { requestAutoAssignFor } from '../assignment/auto-assign.js';
 import type { ChannelRow } from '../channels/service.js';
 import { attachInboundMedia } from '../media/index.js';
+import { notifyAssigneesOfMessages } from '../notifications/index.js';
 import { contactSearchTokens, messageSearchTokens } from '../search/index.js';
 
 /**
@@ -248,5 +249,7 @@ export async function ingestInboundMessages(ctx: AppContext, tx: Tx, items: Inbo
   for (const [conversationId, b] of bumps)
     byWorkspace.set(b.ws, [...(byWorkspace.get(b.ws) ?? []), conversationId]);
   for (const [ws, ids] of byWorkspace) await requestAutoAssignFor(tx, ws, ids);
+  // 8. Their assignees hear of the new message (one unread notification per conversation at most).
+  await notifyAssigneesOfMessages(tx, [...bumps.keys()]);
   return fresh;
 }
