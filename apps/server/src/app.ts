@@ -30,6 +30,8 @@ import { conversationRoutes } from './modules/conversations/routes.js';
 import { labelRoutes } from './modules/labels/routes.js';
 import { MediaStorage, mediaRoutes } from './modules/media/index.js';
 import { notificationRoutes } from './modules/notifications/routes.js';
+import { pushRoutes } from './modules/push/routes.js';
+import { quickReplyRoutes } from './modules/quick-replies/routes.js';
 import { routingRoutes } from './modules/routing/routes.js';
 import { mountSandbox } from './modules/sandbox/index.js';
 import { scheduledRoutes } from './modules/scheduled/routes.js';
@@ -195,9 +197,11 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
       await api.register(mediaRoutes(ctx));
       await api.register(templateRoutes(ctx));
       await api.register(contactRoutes(ctx));
+      await api.register(quickReplyRoutes(ctx));
       await api.register(labelRoutes(ctx));
       await api.register(notificationRoutes(ctx));
       await api.register(routingRoutes(ctx));
+      await api.register(pushRoutes(ctx));
       await api.register(scheduledRoutes(ctx));
       await api.register(viewRoutes(ctx));
     },

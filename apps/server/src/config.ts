@@ -52,6 +52,8 @@ const envSchema = z.object({
     .optional(),
   // Skip password hashing cost settings meant for production (tests only).
   PARLEY_FAST_HASH: bool.default(false),
+  // Accept Web Push endpoints on loopback http (tests with a local push service only).
+  PARLEY_PUSH_ALLOW_LOOPBACK: bool.default(false),
 });
 
 export type Config = {
@@ -74,6 +76,7 @@ export type Config = {
   sandbox: boolean;
   redisUrl: string | undefined;
   fastHash: boolean;
+  pushAllowLoopback: boolean;
 };
 
 export class ConfigError extends Error {
@@ -128,6 +131,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandbox: e.PARLEY_SANDBOX === 'on',
     redisUrl: e.REDIS_URL,
     fastHash: e.PARLEY_FAST_HASH,
+    pushAllowLoopback: e.PARLEY_PUSH_ALLOW_LOOPBACK,
   };
 }
 

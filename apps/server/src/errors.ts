@@ -37,6 +37,7 @@ export const errorCodes = {
   },
   team_name_taken: { status: 409, message: 'A team with this name exists already.' },
   label_name_taken: { status: 409, message: 'A label with this name exists already.' },
+  quick_reply_shortcut_taken: { status: 409, message: 'A quick reply with this shortcut exists already.' },
   already_assigned: { status: 409, message: 'Someone else has just taken this conversation.' },
   last_owner: { status: 409, message: 'A workspace needs at least one active owner.' },
   already_member: { status: 409, message: 'You are already a member of this workspace.' },

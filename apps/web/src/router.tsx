@@ -30,6 +30,11 @@ const PeopleSettingsPage = lazy(() =>
 const TeamsSettingsPage = lazy(() =>
   import('./features/teams/TeamsSettingsPage').then((m) => ({ default: m.TeamsSettingsPage })),
 );
+const QuickRepliesSettingsPage = lazy(() =>
+  import('./features/quick-replies/QuickRepliesSettingsPage').then((m) => ({
+    default: m.QuickRepliesSettingsPage,
+  })),
+);
 const ChannelsSettingsPage = lazy(() =>
   import('./features/channels/ChannelsSettingsPage').then((m) => ({ default: m.ChannelsSettingsPage })),
 );
@@ -67,6 +72,7 @@ export const router = createBrowserRouter([
               { path: 'security', element: <SecuritySettingsPage /> },
               { path: 'people', element: <PeopleSettingsPage /> },
               { path: 'teams', element: <TeamsSettingsPage /> },
+              { path: 'quick-replies', element: <QuickRepliesSettingsPage /> },
               { path: 'channels', element: <ChannelsSettingsPage /> },
               { path: 'workspace', element: <WorkspaceSettingsPage /> },
               { path: 'audit', element: <AuditLogPage /> },

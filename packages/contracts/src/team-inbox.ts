@@ -225,3 +225,19 @@ export const savedViewDto = z.object({
 export type SavedViewDto = z.infer<typeof savedViewDto>;
 export const savedViewListResponse = z.object({ views: z.array(savedViewDto) });
 export const viewParams = z.object({ workspaceId: id, viewId: id });
+
+/** A browser's Web Push subscription (PushSubscription.toJSON()). */
+export const pushSubscriptionRequest = z.object({
+  endpoint: z.url({ protocol: /^https?$/ }).max(2000),
+  keys: z.object({ p256dh: z.string().min(10).max(200), auth: z.string().min(8).max(100) }),
+});
+export const pushUnsubscribeRequest = z.object({ endpoint: z.string().max(2000) });
+export const pushKeyResponse = z.object({ publicKey: z.string() });
+
+/** Per person and workspace: what reaches them as Web Push when no Parley tab is open. */
+export const notificationSettings = z.object({
+  push: z.object({ mention: z.boolean(), assignment: z.boolean(), message: z.boolean() }),
+  /** A sound in the open tab for new notifications. */
+  sound: z.boolean(),
+});
+export type NotificationSettings = z.infer<typeof notificationSettings>;

@@ -1,6 +1,7 @@
 import { autoAssignJob } from '../modules/assignment/auto-assign.js';
 import { wakeSnoozedJob } from '../modules/conversations/workflow.js';
 import { downloadMediaJob } from '../modules/media/download-media.job.js';
+import { pushNotificationJob } from '../modules/push/index.js';
 import { sendScheduledJob } from '../modules/scheduled/service.js';
 import { backfillSearchTokensJob } from '../modules/search/backfill-tokens.job.js';
 import { syncTemplatesJob } from '../modules/templates/sync-templates.job.js';
@@ -22,6 +23,7 @@ export const allJobs: JobDefinition[] = [
   autoAssignJob as JobDefinition,
   wakeSnoozedJob as JobDefinition,
   sendScheduledJob as JobDefinition,
+  pushNotificationJob as JobDefinition,
 ];
 
 /** Work taken in batches from its own table (see batch-pump.ts). */

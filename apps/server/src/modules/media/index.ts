@@ -3,6 +3,7 @@
  * Graph API upload for sending, and the clean-up of unsent uploads.
  */
 export { deleteUnattachedUploads } from './cleanup.js';
+export { copyStoredMedia } from './copy-media.js';
 export { downloadMediaJob } from './download-media.job.js';
 export { ensureGraphMediaId } from './graph-upload.js';
 export { attachInboundMedia } from './inbound.js';

@@ -4,9 +4,11 @@ import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { type DbOrTx, rowsOf, type Tx } from '../../db/client.js';
 import { notifications } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
+import { enqueueJob } from '../../jobs/queue.js';
 import { isUuid } from '../../lib/ids.js';
 import { recordEvent } from '../../realtime/event-bus.js';
 import { userRoom } from '../access/index.js';
+import { pushNotificationJob } from '../push/index.js';
 
 type NewNotification = {
   workspaceId: string;
@@ -42,6 +44,7 @@ export async function notify(tx: Tx, items: NewNotification[]): Promise<void> {
       workspaceId: notifications.workspaceId,
     });
   for (const n of inserted) {
+    await enqueueJob(tx, pushNotificationJob, { notificationId: n.id }, { workspaceId: n.workspaceId });
     // No `conversationId` in the payload: it goes to the person's room only (see realtime/gateway).
     await recordEvent(tx, {
       type: 'notification.created',
@@ -142,6 +145,7 @@ export async function notifyAssigneesOfMessages(tx: Tx, conversationIds: string[
       )
     returning id, user_id, workspace_id`);
   for (const n of rowsOf<{ id: string; user_id: string; workspace_id: string }>(inserted)) {
+    await enqueueJob(tx, pushNotificationJob, { notificationId: n.id }, { workspaceId: n.workspace_id });
     await recordEvent(tx, {
       type: 'notification.created',
       workspaceId: n.workspace_id,

@@ -24,6 +24,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../lib/api';
 import { describeError } from '../../lib/notify';
+import { useQuickReplyPicker } from '../quick-replies/QuickReplyPicker';
 import { type ConversationDto, type MessageDto, useSendMessage } from './api';
 import { AttachmentTray } from './composer/AttachmentTray';
 import { useSendComposed } from './composer/api';
@@ -207,6 +208,15 @@ function OpenComposer({
   const isPhone = useMediaQuery('(max-width: 36em)');
   const send = useSendMessage(workspaceId, conversation.id);
   const { items, addFiles } = attachments;
+  // Typing "/" opens the quick replies; one inserts its text here and its file into the tray.
+  const quickReplies = useQuickReplyPicker({
+    workspaceId,
+    conversationId: conversation.id,
+    text,
+    setText,
+    inputRef,
+    onAttach: attachments.addStored,
+  });
   const hasUrl = hasHttpUrl(text);
 
   useEffect(() => {
@@ -263,6 +273,7 @@ function OpenComposer({
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (quickReplies.onKeyDown(event)) return;
     if (event.key !== 'Enter' || event.nativeEvent.isComposing) return;
     if (event.shiftKey && !(event.ctrlKey || event.metaKey)) return;
     event.preventDefault();
@@ -327,6 +338,7 @@ function OpenComposer({
           {error}
         </Text>
       )}
+      {quickReplies.panel}
       <Group gap={4} align="flex-end" wrap="nowrap">
         <Group gap={0} wrap="nowrap" className="composer-tools">
           <Tooltip label={t('composer.attach.button')}>
@@ -359,6 +371,7 @@ function OpenComposer({
         </Group>
         <Textarea
           ref={inputRef}
+          {...quickReplies.inputProps}
           value={text}
           onChange={(event) => setText(event.currentTarget.value)}
           onKeyDown={onKeyDown}

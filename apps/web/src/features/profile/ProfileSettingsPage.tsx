@@ -19,6 +19,7 @@ import { type AppLocale, applyLocale } from '../../i18n';
 import { fieldErrors } from '../../lib/forms';
 import { notifySuccess } from '../../lib/notify';
 import { useChangePassword, useUpdateMe } from '../auth/api';
+import { NotificationSettingsSection } from '../push/NotificationSettingsSection';
 import { useWorkspace } from '../shell/workspace-context';
 
 /** `/w/:id/settings/profile`: name, language, theme, password. */
@@ -30,6 +31,7 @@ export function ProfileSettingsPage() {
       <Stack gap="lg">
         <ProfileForm />
         <AppearanceSection />
+        <NotificationSettingsSection />
         <PasswordForm />
       </Stack>
     </>

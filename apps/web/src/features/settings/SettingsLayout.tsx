@@ -1,5 +1,6 @@
 import { Box, Group, NavLink, ScrollArea, Stack } from '@mantine/core';
 import {
+  IconBolt,
   IconBrandWhatsapp,
   IconBuilding,
   IconHistory,
@@ -12,6 +13,7 @@ import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, NavLink as RouterNavLink, useLocation } from 'react-router';
 import { FullPageLoader } from '../../components/FullPageLoader';
+import '../quick-replies/i18n';
 import { useWorkspace } from '../shell/workspace-context';
 
 type Section = { path: string; label: string; icon: typeof IconUser; managersOnly?: boolean };
@@ -28,6 +30,7 @@ export function SettingsLayout() {
     { path: 'security', label: t('settings.security'), icon: IconShieldLock },
     { path: 'people', label: t('settings.people'), icon: IconUsers },
     { path: 'teams', label: t('settings.teams'), icon: IconUsersGroup },
+    { path: 'quick-replies', label: t('nav', { ns: 'quickReplies' }), icon: IconBolt },
     { path: 'channels', label: t('channels.nav'), icon: IconBrandWhatsapp },
     // Agents see the workspace settings read-only.
     { path: 'workspace', label: t('settings.workspace'), icon: IconBuilding },

@@ -9,6 +9,7 @@ export function preloadSettings(): void {
     import('../security/SecuritySettingsPage'),
     import('../people/PeopleSettingsPage'),
     import('../teams/TeamsSettingsPage'),
+    import('../quick-replies/QuickRepliesSettingsPage'),
     import('../workspaces/WorkspaceSettingsPage'),
     import('../audit/AuditLogPage'),
   ]).catch(() => undefined);

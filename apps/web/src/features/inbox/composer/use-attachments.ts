@@ -41,6 +41,23 @@ type SendMedia = (body: {
 let counter = 0;
 const nextId = () => `attachment-${Date.now()}-${++counter}`;
 
+/** A file already stored on the server (`mediaId`), e.g. a quick reply's copy; `previewUrl` for images. */
+export type StoredFile = {
+  mediaId: string;
+  kind: MediaKind;
+  mimeType: string;
+  filename: string | null;
+  size: number | null;
+  previewUrl: string | null;
+};
+
+/** An empty File standing in for a stored one in the tray: its name, type and (recorded) size. */
+function fileStub(stored: StoredFile): File {
+  const file = new File([], stored.filename || stored.kind, { type: stored.mimeType });
+  Object.defineProperty(file, 'size', { value: stored.size ?? 0 });
+  return file;
+}
+
 /**
  * The tray of files to send: each is checked (type, size) before anything is uploaded, uploads at once
  * with progress (cancel aborts it), and is sent as its own message, in tray order, when the agent sends.
@@ -125,6 +142,32 @@ export function useAttachments(workspaceId: string, conversationId: string, send
     },
     [startUpload],
   );
+
+  /**
+   * Adds a file that is stored on the server already (a quick reply's fresh copy): nothing to upload,
+   * it waits in the tray as uploaded and is sent like the others.
+   */
+  const addStored = useCallback((stored: StoredFile) => {
+    if (itemsRef.current.length >= MAX_TRAY_FILES) {
+      setRefusals([{ id: nextId(), name: stored.filename ?? '', problem: { problem: 'tooMany' } }]);
+      return;
+    }
+    const id = nextId();
+    mediaIds.current.set(id, stored.mediaId);
+    const item: Attachment = {
+      id,
+      file: fileStub(stored),
+      mime: stored.mimeType,
+      kind: stored.kind,
+      previewUrl: stored.previewUrl,
+      caption: '',
+      status: 'uploaded',
+      progress: 1,
+      failure: null,
+      queued: false,
+    };
+    setItems((list) => [...list, item]);
+  }, []);
 
   /** Removes a file from the tray; cancels its upload when it is still running. */
   const remove = useCallback((id: string) => {
@@ -230,7 +273,18 @@ export function useAttachments(workspaceId: string, conversationId: string, send
 
   useEffect(() => clear, [conversationId, clear]);
 
-  return { items, refusals, addFiles, remove, retryUpload, setCaption, dismissRefusal, sendAll, clear };
+  return {
+    items,
+    refusals,
+    addFiles,
+    addStored,
+    remove,
+    retryUpload,
+    setCaption,
+    dismissRefusal,
+    sendAll,
+    clear,
+  };
 }
 
 /** True when a send failure was the upload of a file WhatsApp refuses (413/415): retrying will not help. */
