@@ -158,7 +158,7 @@ export const pushNotificationJob = defineJob({
         const res = await fetch(req.endpoint, {
           method: req.method,
           headers: req.headers as Record<string, string>,
-          body: req.body ?? null,
+          body: req.body ? new Uint8Array(req.body) : null,
           redirect: 'error',
           signal: AbortSignal.timeout(10_000),
         });
