@@ -67,10 +67,10 @@ describe('conversation routes × who sees what', () => {
     expect(notFound).toBeGreaterThanOrEqual(8);
   });
 
-  it('never answers 404 (nor 403, nor 500) to the agent in the team or an admin where the conversation is the only id', async () => {
+  it('never answers 404 (nor 403, nor 500) to the agent in the team, an admin or the owner where the conversation is the only id', async () => {
     const own = routes().filter((r) => (r.url.match(/:/g) ?? []).length === 2);
     expect(own.length).toBeGreaterThanOrEqual(10);
-    for (const person of [inTeam, admin]) {
+    for (const person of [inTeam, admin, bed.owner]) {
       for (const r of own) {
         const res = await as(bed.server, person, request(r.method, r.url));
         expect([403, 404], `${person.name} ${r.method} ${r.url}: ${res.body.slice(0, 120)}`).not.toContain(
