@@ -112,6 +112,7 @@ export async function ingestInboundMessages(ctx: AppContext, tx: Tx, items: Inbo
       waId: known?.waId ?? (await ctx.keyring.encrypt(tx, p.ws, p.from, 'contacts.wa_id')),
       name: p.name ? await ctx.keyring.encrypt(tx, p.ws, p.name, 'contacts.name') : null,
       nameTokens: await contactSearchTokens(ctx.keyring, tx, p.ws, p.name, p.from),
+      lastActivityAt: new Date(),
     });
   }
   const contactRows = await chunked([...contactValues.values()], (part) =>
@@ -124,6 +125,7 @@ export async function ingestInboundMessages(ctx: AppContext, tx: Tx, items: Inbo
         set: {
           name: sql`coalesce(excluded.name, ${contacts.name})`,
           nameTokens: sql`case when excluded.name is null then ${contacts.nameTokens} else excluded.name_tokens end`,
+          lastActivityAt: sql`excluded.last_activity_at`,
           updatedAt: new Date(),
         },
       })

@@ -20,6 +20,7 @@ export type WorkspaceAction =
   | 'contacts.manage'
   | 'contacts.import'
   | 'contacts.export'
+  | 'contacts.attributes'
   | 'attributes.manage'
   | 'labels.read'
   | 'labels.manage'
@@ -48,6 +49,7 @@ const table: Record<WorkspaceAction, readonly Role[]> = {
   'contacts.manage': ['owner', 'admin', 'agent'],
   'contacts.import': ['owner', 'admin'],
   'contacts.export': ['owner', 'admin'],
+  'contacts.attributes': ['owner', 'admin'],
   'attributes.manage': ['owner', 'admin'],
   'labels.read': ['owner', 'admin', 'agent'],
   'labels.manage': ['owner', 'admin'],
