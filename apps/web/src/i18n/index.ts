@@ -37,6 +37,22 @@ i18n.on('languageChanged', (language) => {
   document.documentElement.lang = language;
 });
 
+// Feature namespaces registered before i18next is initialised (a module imported by the first chunk
+// evaluates before `initI18n` runs, and i18next has no resource store until then).
+const pendingNamespaces: Array<() => void> = [];
+
+/** Registers a feature's texts (its own namespace) in both languages; safe before and after init. */
+export function registerNamespace(ns: string, bundles: Record<AppLocale, Record<string, unknown>>): string {
+  const add = () => {
+    for (const [lng, resources] of Object.entries(bundles)) {
+      if (!i18n.hasResourceBundle(lng, ns)) i18n.addResourceBundle(lng, ns, resources, true, true);
+    }
+  };
+  if (i18n.isInitialized) add();
+  else pendingNamespaces.push(add);
+  return ns;
+}
+
 /** Loads the browser's language and initialises i18next; awaited before the first render. */
 export async function initI18n(): Promise<void> {
   const locale = browserLocale();
@@ -48,6 +64,7 @@ export async function initI18n(): Promise<void> {
     interpolation: { escapeValue: false },
     partialBundledLanguages: true,
   });
+  for (const add of pendingNamespaces.splice(0)) add();
   await loadLanguage(locale);
   document.documentElement.lang = locale;
 }

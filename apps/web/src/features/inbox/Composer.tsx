@@ -18,6 +18,7 @@ import {
   type RefObject,
   useCallback,
   useEffect,
+  useMemo,
   useRef,
   useState,
 } from 'react';
@@ -33,6 +34,16 @@ import { EmojiButton } from './composer/EmojiButton';
 import { TemplateComposer } from './composer/TemplateComposer';
 import { useAttachments } from './composer/use-attachments';
 import { summary, windowRemainingMs } from './model';
+import {
+  ColleagueRepliedModal,
+  ModeToggle,
+  NoteComposer,
+  ScheduledList,
+  SendLaterMenu,
+  useComposerMode,
+} from './thread/ComposerParts';
+import type { Collision } from './thread/collision';
+import { colleagueReplied } from './thread/model';
 import './composer/composer.css';
 import './i18n';
 
@@ -92,6 +103,11 @@ type Props = {
   inputRef: RefObject<HTMLTextAreaElement | null>;
   /** Set by the composer: where dropped files go. */
   attachRef?: RefObject<AttachFiles | null>;
+  /** Collision detection (typing, colleague replied); optional. */
+  collision?: Collision;
+  /** The loaded messages, oldest first (for the colleague-replied warning). */
+  messages?: MessageDto[];
+  memberNames?: Map<string, string>;
 };
 
 /**
@@ -107,15 +123,42 @@ export function Composer(props: Props) {
   const sendComposed = useSendComposed(workspaceId, conversation.id);
   const attachments = useAttachments(workspaceId, conversation.id, sendComposed.mutateAsync);
 
+  const [noteText, setNoteText] = useState('');
+  const [mode, setMode] = useComposerMode(conversation.id, props.inputRef);
+  const { memberNames, myUserId } = props;
+  const mentionMembers = useMemo(
+    () =>
+      [...(memberNames ?? new Map<string, string>()).entries()]
+        .filter(([userId]) => userId !== myUserId)
+        .map(([userId, name]) => ({ userId, name })),
+    [memberNames, myUserId],
+  );
+
   // A fresh draft per conversation.
   useEffect(() => {
     setText('');
+    setNoteText('');
   }, [conversation.id]);
 
+  const toggle = <ModeToggle mode={mode} onChange={setMode} />;
+  if (mode === 'note') {
+    return (
+      <NoteComposer
+        workspaceId={workspaceId}
+        conversationId={conversation.id}
+        inputRef={props.inputRef}
+        members={mentionMembers}
+        text={noteText}
+        setText={setNoteText}
+        onSent={props.onSent}
+        header={toggle}
+      />
+    );
+  }
   return open ? (
-    <OpenComposer {...props} text={text} setText={setText} attachments={attachments} />
+    <OpenComposer {...props} text={text} setText={setText} attachments={attachments} modeToggle={toggle} />
   ) : (
-    <ClosedComposer {...props} hasDraft={!!text.trim() || attachments.items.length > 0} />
+    <ClosedComposer {...props} hasDraft={!!text.trim() || attachments.items.length > 0} modeToggle={toggle} />
   );
 }
 
@@ -125,7 +168,8 @@ function ClosedComposer({
   onSent,
   attachRef,
   hasDraft,
-}: Props & { hasDraft: boolean }) {
+  modeToggle,
+}: Props & { hasDraft: boolean; modeToggle?: React.ReactNode }) {
   const { t } = useTranslation('inbox');
   const [notice, setNotice] = useState<string | null>(null);
   const [sentNotice, setSentNotice] = useState('');
@@ -142,6 +186,8 @@ function ClosedComposer({
 
   return (
     <Stack gap="xs" p="sm" className="inbox-composer composer-closed" data-testid="composer-closed">
+      {modeToggle}
+      <ScheduledList workspaceId={workspaceId} conversationId={conversation.id} />
       <Group gap="xs" wrap="nowrap" align="flex-start">
         <IconLock size={18} aria-hidden className="composer-closed-icon" />
         <Stack gap={0} miw={0}>
@@ -193,10 +239,15 @@ function OpenComposer({
   text,
   setText,
   attachments,
+  modeToggle,
+  collision,
+  messages,
+  memberNames,
 }: Props & {
   text: string;
   setText: (next: string | ((current: string) => string)) => void;
   attachments: ReturnType<typeof useAttachments>;
+  modeToggle?: React.ReactNode;
 }) {
   const { t } = useTranslation('inbox');
   const [error, setError] = useState<string | null>(null);
@@ -218,6 +269,8 @@ function OpenComposer({
     onAttach: attachments.addStored,
   });
   const hasUrl = hasHttpUrl(text);
+  // A colleague's reply that arrived while this draft was typed: asked before sending.
+  const [replied, setReplied] = useState<{ userId: string; text: string | null } | null>(null);
 
   useEffect(() => {
     setError(null);
@@ -249,10 +302,20 @@ function OpenComposer({
     );
   };
 
-  const submit = async () => {
+  const submit = async (force = false) => {
     const value = text.trim();
     if (sendingFiles || (!value && items.length === 0)) return;
     setError(null);
+    if (!force && collision && messages) {
+      const found = colleagueReplied(messages, myUserId, collision.typingSince());
+      if (found) {
+        const message = messages.find((m) => m.id === found.messageId);
+        setReplied({ userId: found.userId, text: message?.text ?? null });
+        return;
+      }
+    }
+    setReplied(null);
+    collision?.resetTyping();
     let reply = replyTo;
     if (items.length > 0) {
       setSendingFiles(true);
@@ -305,6 +368,8 @@ function OpenComposer({
 
   return (
     <Stack gap={4} p="sm" className="inbox-composer">
+      {modeToggle}
+      <ScheduledList workspaceId={workspaceId} conversationId={conversation.id} />
       {replyTo && (
         <Paper withBorder px="sm" py={4} radius="md" className="inbox-reply-preview">
           <Group justify="space-between" wrap="nowrap" gap="xs">
@@ -373,7 +438,12 @@ function OpenComposer({
           ref={inputRef}
           {...quickReplies.inputProps}
           value={text}
-          onChange={(event) => setText(event.currentTarget.value)}
+          onChange={(event) => {
+            const next = event.currentTarget.value;
+            setText(next);
+            if (next.trim()) collision?.onTyping();
+            else collision?.resetTyping();
+          }}
           onKeyDown={onKeyDown}
           onPaste={onPaste}
           placeholder={t('composer.placeholder')}
@@ -397,6 +467,18 @@ function OpenComposer({
         >
           <IconSend size={18} aria-hidden />
         </ActionIcon>
+        <SendLaterMenu
+          workspaceId={workspaceId}
+          conversationId={conversation.id}
+          text={text}
+          disabled={!text.trim() || items.length > 0}
+          replyToMessageId={replyTo && !replyTo.id.startsWith('optimistic-') ? replyTo.id : undefined}
+          onScheduled={() => {
+            setText('');
+            onCancelReply();
+            collision?.resetTyping();
+          }}
+        />
       </Group>
       <input
         ref={fileInput}
@@ -432,6 +514,18 @@ function OpenComposer({
       <div className="visually-hidden" role="status" aria-live="polite">
         {sentNotice}
       </div>
+      <ColleagueRepliedModal
+        opened={!!replied}
+        name={(replied && memberNames?.get(replied.userId)) || t('message.teamMember')}
+        text={replied?.text ?? null}
+        onSend={() => void submit(true)}
+        onReview={() => {
+          setReplied(null);
+          // Reviewed: this reply does not warn again; typing on starts a new draft.
+          collision?.resetTyping();
+          focusInput();
+        }}
+      />
       <Modal
         opened={templatesOpen}
         onClose={() => setTemplatesOpen(false)}

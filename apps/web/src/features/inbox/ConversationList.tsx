@@ -1,50 +1,52 @@
-import {
-  ActionIcon,
-  Badge,
-  Button,
-  Center,
-  Group,
-  Kbd,
-  Loader,
-  SegmentedControl,
-  Skeleton,
-  Stack,
-  Tabs,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { ActionIcon, Button, Center, Kbd, Loader, Skeleton, Stack, Text, TextInput } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { IconMessages, IconSearch, IconSearchOff, IconX } from '@tabler/icons-react';
-import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { IconHourglassEmpty, IconMessages, IconSearch, IconSearchOff, IconX } from '@tabler/icons-react';
+import { type RefObject, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
 import { ErrorState } from '../../components/ErrorState';
-import { formatRelative } from '../../lib/format';
 import { useLoadMore } from '../../lib/use-load-more';
-import {
-  type AssigneeFilter,
-  type ChannelDto,
-  type ConversationDto,
-  type ConversationStatus,
-  useConversationList,
-} from './api';
+import { useMembers } from '../people/api';
+import { useTeams } from '../teams/api';
+import type { ChannelDto, ConversationDto, ConversationStatus } from './api';
 import './i18n';
-import { previewText } from './model';
+import { useFilteredConversations, useLabels, useRoutingAgents } from './list/api';
+import { BulkBar } from './list/BulkBar';
+import { ConversationRow } from './list/ConversationRow';
+import { FilterBar } from './list/FilterBar';
+import './list/i18n';
+import './list/list.css';
+import {
+  filtersToApiQuery,
+  type ListFilters,
+  pruneSelection,
+  queueOrder,
+  type Selection,
+  selectionState,
+  toggleAll,
+  toggleSelection,
+} from './list/model';
+import { useListActions } from './list/use-list-actions';
 
-export const listStatuses: ConversationStatus[] = ['open', 'pending', 'resolved'];
-const assignees: AssigneeFilter[] = ['me', 'unassigned', 'all'];
+export const listStatuses: ConversationStatus[] = ['open', 'pending', 'snoozed', 'resolved'];
 
 type Props = {
   workspaceId: string;
-  status: ConversationStatus;
-  assignee: AssigneeFilter;
-  onStatusChange: (status: ConversationStatus) => void;
-  onAssigneeChange: (assignee: AssigneeFilter) => void;
+  myUserId: string;
+  filters: ListFilters;
+  onFiltersChange: (filters: ListFilters) => void;
+  /** The filters' query string (`?tab=mine…` or ''), kept on links to conversations. */
+  linkSearch: string;
   activeId: string | undefined;
   channels: ChannelDto[];
   hasSandbox: boolean;
   /** Re-render tick for relative times. */
   now: number;
+  selection: Selection;
+  onSelectionChange: (selection: Selection) => void;
+  /** The ids of the rows as shown (for the shortcuts when the list is not on screen). */
+  rowsRef: RefObject<string[]>;
+  searchRef: RefObject<HTMLInputElement | null>;
+  onFocusRow: (id: string) => void;
 };
 
 export function contactName(c: Pick<ConversationDto, 'contact'>): string {
@@ -53,15 +55,42 @@ export function contactName(c: Pick<ConversationDto, 'contact'>): string {
 
 export function ConversationList(props: Props) {
   const { t } = useTranslation('inbox');
-  const { workspaceId, status, assignee, activeId, channels, hasSandbox, now } = props;
+  const { t: tl } = useTranslation('inboxList');
+  const {
+    workspaceId,
+    filters,
+    activeId,
+    channels,
+    hasSandbox,
+    now,
+    selection,
+    onSelectionChange,
+    searchRef,
+  } = props;
   const [query, setQuery] = useState('');
   const [debounced] = useDebouncedValue(query.trim(), 250);
   const search = query.trim() ? debounced : '';
-  const list = useConversationList(workspaceId, status, assignee, search);
-  const searchRef = useRef<HTMLInputElement>(null);
+  // `since` presets start at local midnight, so the query (and its cache key) changes once a day.
+  const day = new Date(now).toDateString();
+  const apiQuery = useMemo(() => filtersToApiQuery(filters, new Date()), [filters, day]);
+  const list = useFilteredConversations(workspaceId, apiQuery, search);
+  const members = useMembers(workspaceId);
+  const teams = useTeams(workspaceId);
+  const labels = useLabels(workspaceId);
+  const agents = useRoutingAgents(workspaceId);
+  const actions = useListActions(workspaceId);
   const listRef = useRef<HTMLUListElement>(null);
-  const conversations = list.data?.pages.flatMap((page) => page.conversations) ?? [];
+  const loaded = list.data?.pages.flatMap((page) => page.conversations) ?? [];
+  const conversations = filters.queue ? queueOrder(loaded) : loaded;
+  const order = conversations.map((c) => c.id);
+  props.rowsRef.current = order;
+  const orderKey = order.join(',');
   const channelName = new Map(channels.map((c) => [c.id, c.name]));
+  const memberList = members.data?.members ?? [];
+  const memberName = new Map(memberList.map((m) => [m.userId, m.name]));
+  const labelList = labels.data?.labels ?? [];
+  const labelMap = new Map(labelList.map((l) => [l.id, l]));
+  const teamList = teams.data?.teams ?? [];
   const scrollRef = useRef<HTMLDivElement>(null);
   const sentinelRef = useRef<HTMLDivElement>(null);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = list;
@@ -75,36 +104,12 @@ export function ConversationList(props: Props) {
     if (search && conversations.length < 20 && searchPages < 6) loadMore();
   }, [search, conversations.length, searchPages, loadMore]);
 
-  // ↑/↓ or j/k move the focus between rows; Enter opens (the rows are links).
-  const onKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
-    if (event.altKey || event.ctrlKey || event.metaKey) return;
-    const down = event.key === 'ArrowDown' || event.key === 'j';
-    const up = event.key === 'ArrowUp' || event.key === 'k';
-    if (!down && !up) return;
-    const rows = [...(listRef.current?.querySelectorAll<HTMLAnchorElement>('a[data-conversation-id]') ?? [])];
-    if (rows.length === 0) return;
-    event.preventDefault();
-    const current = rows.indexOf(document.activeElement as HTMLAnchorElement);
-    const from = current === -1 ? rows.findIndex((row) => row.dataset.conversationId === activeId) : current;
-    const next = Math.min(rows.length - 1, Math.max(0, from === -1 ? 0 : from + (down ? 1 : -1)));
-    rows[next]?.focus();
-  };
-
-  // `/` focuses the search from anywhere in the inbox (not while typing somewhere).
+  // Rows that left the list (resolved, filtered out) leave the selection.
   useEffect(() => {
-    const onKey = (event: globalThis.KeyboardEvent) => {
-      if (event.key !== '/' || event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented)
-        return;
-      const target = event.target as HTMLElement | null;
-      if (target?.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]')) return;
-      if (document.querySelector('[role="dialog"][aria-modal="true"]')) return;
-      event.preventDefault();
-      searchRef.current?.focus();
-      searchRef.current?.select();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, []);
+    if (list.isPlaceholderData) return;
+    const pruned = pruneSelection(selection, order);
+    if (pruned !== selection) onSelectionChange(pruned);
+  }, [orderKey, selection, onSelectionChange, list.isPlaceholderData]);
 
   const clearSearch = () => {
     setQuery('');
@@ -166,34 +171,43 @@ export function ConversationList(props: Props) {
           data-testid="conversation-search"
         />
       </search>
-      <Tabs
-        value={status}
-        onChange={(value) => value && props.onStatusChange(value as ConversationStatus)}
-        px="sm"
-        pt={4}
-      >
-        <Tabs.List aria-label={t('list.statusTabs')} grow>
-          {listStatuses.map((s) => (
-            <Tabs.Tab key={s} value={s} data-testid={`status-tab-${s}`}>
-              {t(`list.status.${s}`)}
-            </Tabs.Tab>
-          ))}
-        </Tabs.List>
-      </Tabs>
-      <Stack px="sm" py="xs" gap={4}>
-        <SegmentedControl
-          size="xs"
-          fullWidth
-          value={assignee}
-          onChange={(value) => props.onAssigneeChange(value as AssigneeFilter)}
-          aria-label={t('list.assigneeLabel')}
-          data={assignees.map((a) => ({ value: a, label: t(`list.assignee.${a}`) }))}
+      <FilterBar
+        workspaceId={workspaceId}
+        filters={filters}
+        onChange={props.onFiltersChange}
+        channels={channels}
+        teams={teamList}
+        members={memberList}
+        labels={labelList}
+        queued={agents.data?.queued ?? null}
+      />
+      {conversations.length > 0 && (
+        <BulkBar
+          count={selection.ids.size}
+          state={selectionState(selection, order)}
+          myUserId={props.myUserId}
+          members={memberList}
+          teams={teamList}
+          labels={labelList}
+          isPending={actions.isBulkPending}
+          onToggleAll={() => onSelectionChange(toggleAll(selection, order))}
+          onClear={() => onSelectionChange({ ids: new Set(), anchor: null })}
+          onAction={(action) =>
+            void actions.runBulk([...selection.ids], action).then((done) => {
+              if (done) onSelectionChange({ ids: new Set(), anchor: null });
+            })
+          }
         />
-      </Stack>
+      )}
       <div className="visually-hidden" aria-live="polite" aria-atomic="true">
         {searching && !searchPending && list.data ? t('list.results', { count: conversations.length }) : ''}
       </div>
-      <div ref={scrollRef} className="inbox-scroll" aria-busy={list.isPending || searchPending}>
+      <div
+        ref={scrollRef}
+        className="inbox-scroll"
+        aria-busy={list.isPending || searchPending || list.isPlaceholderData}
+        data-stale={(list.isPlaceholderData && !searching) || undefined}
+      >
         {list.isError ? (
           <ErrorState error={list.error} onRetry={() => void list.refetch()} />
         ) : list.isPending ? (
@@ -215,6 +229,16 @@ export function ConversationList(props: Props) {
               </Button>
             </Stack>
           </Center>
+        ) : conversations.length === 0 && filters.queue ? (
+          <Center p="lg" mih={240}>
+            <Stack align="center" gap="xs" ta="center" maw={280} data-testid="queue-empty">
+              <IconHourglassEmpty size={36} stroke={1.4} aria-hidden />
+              <Text fw={600}>{tl('queue.empty')}</Text>
+              <Text size="sm" c="dimmed">
+                {tl('queue.emptyLead')}
+              </Text>
+            </Stack>
+          </Center>
         ) : conversations.length === 0 ? (
           <Center p="lg" mih={240}>
             <Stack align="center" gap="xs" ta="center" maw={280}>
@@ -230,66 +254,38 @@ export function ConversationList(props: Props) {
             <p id="inbox-list-hint" className="visually-hidden">
               {t('list.keyboardHint')}
             </p>
+            {filters.queue && (
+              <Text size="xs" c="dimmed" px="sm" py={4}>
+                {tl('queue.order')}
+              </Text>
+            )}
             <ul
               ref={listRef}
               className="inbox-list"
-              aria-label={t('list.label')}
+              aria-label={filters.queue ? tl('tabs.queue') : t('list.label')}
               aria-describedby="inbox-list-hint"
-              onKeyDown={onKeyDown}
+              data-inbox-list
+              data-testid={filters.queue ? 'queue-list' : 'conversation-list'}
             >
               {conversations.map((c) => (
-                <li key={c.id}>
-                  <Link
-                    to={`/w/${workspaceId}/inbox/${c.id}`}
-                    className="inbox-list-row"
-                    data-testid="conversation-row"
-                    data-conversation-id={c.id}
-                    data-active={c.id === activeId || undefined}
-                    aria-current={c.id === activeId ? 'page' : undefined}
-                  >
-                    <Group justify="space-between" wrap="nowrap" gap="xs">
-                      <Text
-                        size="sm"
-                        fw={c.unreadCount > 0 ? 700 : 600}
-                        truncate
-                        dir="auto"
-                        className="inbox-name"
-                      >
-                        {contactName(c)}
-                      </Text>
-                      <Text
-                        size="xs"
-                        c="dimmed"
-                        style={{ flexShrink: 0 }}
-                        component="time"
-                        dateTime={c.lastMessageAt}
-                      >
-                        {formatRelative(c.lastMessageAt, now)}
-                      </Text>
-                    </Group>
-                    <Group justify="space-between" wrap="nowrap" gap="xs" mt={2}>
-                      <Text size="sm" c="dimmed" truncate dir="auto">
-                        {previewText(c.lastMessagePreview, t)}
-                      </Text>
-                      {c.unreadCount > 0 && (
-                        <Badge
-                          size="sm"
-                          circle={c.unreadCount < 10}
-                          style={{ flexShrink: 0 }}
-                          aria-label={t('list.unread', { count: c.unreadCount })}
-                          data-testid="unread-badge"
-                        >
-                          {c.unreadCount}
-                        </Badge>
-                      )}
-                    </Group>
-                    {channelName.get(c.channelId) && (
-                      <Text size="xs" c="dimmed" mt={2} truncate>
-                        {channelName.get(c.channelId)}
-                      </Text>
-                    )}
-                  </Link>
-                </li>
+                <ConversationRow
+                  key={c.id}
+                  conversation={c}
+                  name={contactName(c)}
+                  to={`/w/${workspaceId}/inbox/${c.id}${props.linkSearch}`}
+                  isActive={c.id === activeId}
+                  isSelected={selection.ids.has(c.id)}
+                  isSelecting={selection.ids.size > 0}
+                  isQueue={filters.queue}
+                  channelName={channels.length > 1 ? channelName.get(c.channelId) : undefined}
+                  labels={labelMap}
+                  assigneeName={c.assigneeId ? (memberName.get(c.assigneeId) ?? null) : null}
+                  now={now}
+                  isTaking={actions.takingId === c.id}
+                  onToggle={(id, shift) => onSelectionChange(toggleSelection(selection, order, id, shift))}
+                  onTake={(id) => void actions.takeOne(id)}
+                  onFocusRow={props.onFocusRow}
+                />
               ))}
             </ul>
             <div ref={sentinelRef} aria-hidden />

@@ -1,5 +1,5 @@
 import { ActionIcon, Badge, Button, Center, Group, Loader, Stack, Text, Title, Tooltip } from '@mantine/core';
-import { IconArrowDown, IconArrowLeft, IconCheck, IconId, IconRefresh } from '@tabler/icons-react';
+import { IconArrowDown, IconArrowLeft, IconId } from '@tabler/icons-react';
 import { Fragment, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorState } from '../../components/ErrorState';
@@ -14,7 +14,6 @@ import {
   useMessages,
   useReact,
   useRetryMessage,
-  useSetStatus,
 } from './api';
 import { type AttachFiles, Composer, WindowIndicator } from './Composer';
 import { contactName } from './ConversationList';
@@ -23,6 +22,9 @@ import { useFileDrop } from './composer/use-file-drop';
 import { MessageBubble } from './MessageBubble';
 import { collectReactions, dayKey, dayLabel, explainErrorCode, part, str, windowRemainingMs } from './model';
 import './i18n';
+import { type Collision, useCollision } from './thread/collision';
+import { ThreadControls, ThreadSubline } from './thread/ThreadControls';
+import { ActivityLine, CollisionIndicator, NoteBubble } from './thread/ThreadLines';
 
 type Props = {
   workspaceId: string;
@@ -67,12 +69,14 @@ export function ConversationView(props: Props) {
 function Header({
   conversation,
   workspaceId,
+  myUserId,
   isPhone,
   onBack,
   onShowContact,
-}: Props & { conversation: ConversationDto }) {
+  collision,
+  memberNames,
+}: Props & { conversation: ConversationDto; collision: Collision; memberNames: Map<string, string> }) {
   const { t } = useTranslation('inbox');
-  const setStatus = useSetStatus(workspaceId);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const resolved = conversation.status === 'resolved';
 
@@ -82,7 +86,7 @@ function Header({
   }, [isPhone, conversation.id]);
 
   return (
-    <Group className="inbox-conv-header" justify="space-between" wrap="nowrap" gap="xs" px="sm" py={8}>
+    <Group className="inbox-conv-header" justify="space-between" wrap="wrap" gap="xs" px="sm" py={8}>
       <Group gap="xs" wrap="nowrap" miw={0} style={{ flex: 1 }}>
         {isPhone && (
           <ActionIcon
@@ -115,10 +119,12 @@ function Header({
               {t(`list.status.${conversation.status}`)}
             </Badge>
             <WindowIndicator conversation={conversation} />
+            <CollisionIndicator present={collision.present} names={memberNames} />
           </Group>
+          <ThreadSubline workspaceId={workspaceId} conversation={conversation} />
         </Stack>
       </Group>
-      <Group gap="xs" wrap="nowrap" style={{ flexShrink: 0 }}>
+      <Group gap="xs" wrap="wrap" style={{ flexShrink: 1 }}>
         {onShowContact && (
           <Tooltip label={t('conversation.contactDetails')}>
             <ActionIcon
@@ -131,17 +137,7 @@ function Header({
             </ActionIcon>
           </Tooltip>
         )}
-        <Button
-          size="xs"
-          variant={resolved ? 'default' : 'filled'}
-          leftSection={resolved ? <IconRefresh size={16} aria-hidden /> : <IconCheck size={16} aria-hidden />}
-          loading={setStatus.isPending}
-          onClick={() => setStatus.mutate({ id: conversation.id, status: resolved ? 'open' : 'resolved' })}
-          data-testid="resolve-button"
-          data-action={resolved ? 'reopen' : 'resolve'}
-        >
-          {resolved ? t('conversation.reopen') : t('conversation.resolve')}
-        </Button>
+        <ThreadControls workspaceId={workspaceId} conversation={conversation} myUserId={myUserId} />
       </Group>
     </Group>
   );
@@ -181,6 +177,7 @@ function LoadedConversation(props: Props & { conversation: ConversationDto }) {
     () => new Map((members.data?.members ?? []).map((m) => [m.userId, m.name])),
     [members.data],
   );
+  const collision = useCollision(conversation.id, myUserId);
 
   // Opening a conversation, and new messages while it is open and visible, mark it read.
   const unread = conversation.unreadCount;
@@ -302,7 +299,7 @@ function LoadedConversation(props: Props & { conversation: ConversationDto }) {
   return (
     <section className="inbox-conversation" aria-label={t('conversation.region')} {...drop.handlers}>
       {drop.active && <DropOverlay />}
-      <Header {...props} />
+      <Header {...props} collision={collision} memberNames={memberNames} />
       <div className="inbox-messages-wrap">
         <div ref={scrollRef} className="inbox-messages" onScroll={onScroll}>
           {messages.isError ? (
@@ -346,7 +343,11 @@ function LoadedConversation(props: Props & { conversation: ConversationDto }) {
                         </li>
                       )}
                       <li>
-                        {m.type === 'reaction' ? (
+                        {m.kind === 'activity' ? (
+                          <ActivityLine message={m} names={memberNames} language={i18n.language} />
+                        ) : m.kind === 'note' ? (
+                          <NoteBubble message={m} names={memberNames} language={i18n.language} />
+                        ) : m.type === 'reaction' ? (
                           <ReactionLine message={m} language={i18n.language} />
                         ) : (
                           <MessageBubble
@@ -398,6 +399,9 @@ function LoadedConversation(props: Props & { conversation: ConversationDto }) {
         }}
         inputRef={inputRef}
         attachRef={attachRef}
+        collision={collision}
+        messages={ordered}
+        memberNames={memberNames}
       />
     </section>
   );

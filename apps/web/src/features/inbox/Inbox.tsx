@@ -2,7 +2,7 @@ import { ActionIcon, Button, Center, Drawer, Group, Stack, Text, Title, Tooltip 
 import { useMediaQuery } from '@mantine/hooks';
 import { IconBell, IconBellOff, IconDeviceMobileMessage, IconMessageCircle } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { apiGet, workspacePath } from '../../lib/api';
@@ -10,8 +10,6 @@ import { useWorkspace } from '../shell/workspace-context';
 import { useInboxAlerts } from './alerts';
 import type { ConversationDto } from './api';
 import {
-  type AssigneeFilter,
-  type ConversationStatus,
   conversationKey,
   findCachedConversation,
   type MessageDto,
@@ -22,6 +20,10 @@ import {
 import { ContactPanel } from './ContactPanel';
 import { ConversationList, contactName } from './ConversationList';
 import { ConversationView } from './ConversationView';
+import { EMPTY_SELECTION, type Selection } from './list/model';
+import { ShortcutHelp } from './list/ShortcutHelp';
+import { useInboxShortcuts } from './list/use-inbox-shortcuts';
+import { useListFilters } from './list/use-list-filters';
 import { summary } from './model';
 import { useInboxRealtime } from './realtime';
 import './i18n';
@@ -56,8 +58,10 @@ export function Inbox() {
   const queryClient = useQueryClient();
   const isPhone = useMediaQuery('(max-width: 768px)') ?? false;
   const isWide = useMediaQuery('(min-width: 1200px)') ?? false;
-  const [status, setStatus] = useState<ConversationStatus>('open');
-  const [assignee, setAssignee] = useState<AssigneeFilter>('all');
+  const [filters, setFilters, linkSearch] = useListFilters();
+  const [selection, setSelection] = useState<Selection>(EMPTY_SELECTION);
+  const rowsRef = useRef<string[]>([]);
+  const searchRef = useRef<HTMLInputElement>(null);
   const [contactOpen, setContactOpen] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const now = useMinuteTick();
@@ -70,6 +74,20 @@ export function Inbox() {
   useTitleBadge(unread.data ?? 0);
 
   const base = `/w/${workspaceId}/inbox`;
+  const shortcuts = useInboxShortcuts({
+    workspaceId,
+    myUserId: me.user.id,
+    conversationId,
+    linkSearch,
+    selection,
+    onSelectionChange: setSelection,
+    rowsRef,
+    searchRef,
+  });
+
+  // Another filter, another list: the selection does not carry over.
+  useEffect(() => setSelection(EMPTY_SELECTION), [linkSearch]);
+
   const onInbound = useCallback(
     (message: MessageDto) => {
       if (message.type === 'reaction' || message.type === 'system') return;
@@ -94,12 +112,12 @@ export function Inbox() {
         const seen = message.conversationId === conversationId && document.visibilityState === 'visible';
         if (relevant && !seen) {
           alerts.notify(t('alerts.newMessage', { name }), text, message.conversationId, () =>
-            navigate(`${base}/${message.conversationId}`),
+            navigate(`${base}/${message.conversationId}${linkSearch}`),
           );
         }
       })();
     },
-    [queryClient, workspaceId, conversationId, me.user.id, alerts, t, navigate, base],
+    [queryClient, workspaceId, conversationId, me.user.id, alerts, t, navigate, base, linkSearch],
   );
   useInboxRealtime(workspaceId, onInbound);
 
@@ -167,14 +185,19 @@ export function Inbox() {
           </Stack>
           <ConversationList
             workspaceId={workspaceId}
-            status={status}
-            assignee={assignee}
-            onStatusChange={setStatus}
-            onAssigneeChange={setAssignee}
+            myUserId={me.user.id}
+            filters={filters}
+            onFiltersChange={setFilters}
+            linkSearch={linkSearch}
             activeId={conversationId}
             channels={channelList}
             hasSandbox={!!sandbox}
             now={now}
+            selection={selection}
+            onSelectionChange={setSelection}
+            rowsRef={rowsRef}
+            searchRef={searchRef}
+            onFocusRow={shortcuts.setCursor}
           />
         </aside>
       )}
@@ -187,7 +210,7 @@ export function Inbox() {
               conversationId={conversationId}
               myUserId={me.user.id}
               isPhone={isPhone}
-              onBack={() => navigate(base)}
+              onBack={() => navigate(`${base}${linkSearch}`)}
               onShowContact={isWide ? null : () => setContactOpen(true)}
               announcement={announcement}
             />
@@ -209,6 +232,7 @@ export function Inbox() {
           <ContactPanel workspaceId={workspaceId} conversation={active.data} channels={channelList} />
         </aside>
       )}
+      <ShortcutHelp opened={shortcuts.isHelpOpen} onClose={shortcuts.closeHelp} />
       {!isWide && active.data && (
         <Drawer
           opened={contactOpen}

@@ -1,12 +1,6 @@
-import { i18n } from '../../i18n';
+import { registerNamespace } from '../../i18n';
 import de from './i18n/de.json';
 import en from './i18n/en.json';
 
-for (const [lng, resources] of [
-  ['en', en],
-  ['de', de],
-] as const) {
-  if (!i18n.hasResourceBundle(lng, 'push')) i18n.addResourceBundle(lng, 'push', resources, true, true);
-}
-
-export const pushNamespace = 'push';
+// This feature's own texts (namespace `push`), registered when a chunk using them loads.
+export const pushNamespace = registerNamespace('push', { en, de });

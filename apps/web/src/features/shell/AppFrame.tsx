@@ -10,6 +10,7 @@ import { Logo } from '../../components/Logo';
 import { signInPathForCurrentLocation } from '../../lib/navigation';
 import { useMe } from '../auth/api';
 import { rememberWorkspace } from '../auth/RootRedirect';
+import { NotificationBell } from '../notifications/NotificationBell';
 import { preloadSettings } from '../settings/preload';
 import { NoAccessPage } from './NoAccessPage';
 import { UserMenu } from './UserMenu';
@@ -100,7 +101,10 @@ export function AppFrame() {
               </Group>
               <WorkspaceSwitcher />
             </Group>
-            <UserMenu />
+            <Group gap="xs" wrap="nowrap">
+              {!membership.twoFactorSetupRequired && <NotificationBell workspaceId={workspaceId} />}
+              <UserMenu />
+            </Group>
           </Group>
         </AppShell.Header>
 

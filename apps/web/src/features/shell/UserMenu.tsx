@@ -1,9 +1,23 @@
 import { Avatar, Menu, Text, UnstyledButton, useMantineColorScheme } from '@mantine/core';
-import { IconLogout, IconMoon, IconShieldLock, IconSun, IconSunMoon, IconUser } from '@tabler/icons-react';
+import {
+  IconCheck,
+  IconLogout,
+  IconMoon,
+  IconShieldLock,
+  IconSun,
+  IconSunMoon,
+  IconUser,
+} from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useSignOut } from '../auth/api';
+import type { Chosen } from '../notifications/idle';
+import { usePresence } from '../notifications/presence';
+import '../notifications/i18n';
+import '../notifications/notifications.css';
 import { useWorkspace } from './workspace-context';
+
+const availabilities: Chosen[] = ['available', 'away'];
 
 export function initials(name: string): string {
   const parts = name.trim().split(/\s+/).filter(Boolean);
@@ -12,11 +26,14 @@ export function initials(name: string): string {
   return letters.toUpperCase();
 }
 
-/** The avatar menu: profile, security, theme, sign out. */
+/** The avatar menu: availability (with automatic away), profile, security, theme, sign out. */
 export function UserMenu() {
   const { t } = useTranslation();
+  const { t: tn } = useTranslation('notifications');
   const navigate = useNavigate();
   const { me, workspaceId } = useWorkspace();
+  const presence = usePresence(workspaceId, me.user.id);
+  const status = tn(`availability.${presence.availability}`);
   const signOut = useSignOut();
   const { colorScheme, setColorScheme } = useMantineColorScheme();
   const nextScheme = colorScheme === 'auto' ? 'light' : colorScheme === 'light' ? 'dark' : 'auto';
@@ -27,12 +44,21 @@ export function UserMenu() {
       <Menu.Target>
         <UnstyledButton
           data-testid="user-menu"
-          aria-label={t('userMenu.label', { name: me.user.name })}
+          aria-label={`${t('userMenu.label', { name: me.user.name })}, ${tn('availability.status', { status })}`}
           className="user-menu-button"
+          data-availability={presence.availability}
         >
-          <Avatar color="teal" radius="xl" size={34}>
-            {initials(me.user.name)}
-          </Avatar>
+          <span className="availability-avatar">
+            <Avatar color="teal" radius="xl" size={34}>
+              {initials(me.user.name)}
+            </Avatar>
+            <span
+              className="availability-dot"
+              data-availability={presence.availability}
+              data-testid="availability-dot"
+              aria-hidden
+            />
+          </span>
         </UnstyledButton>
       </Menu.Target>
       <Menu.Dropdown>
@@ -44,6 +70,30 @@ export function UserMenu() {
             {me.user.email}
           </Text>
         </Menu.Label>
+        <Menu.Divider />
+        <Menu.Label id="availability-label">{tn('availability.label')}</Menu.Label>
+        <fieldset
+          className="availability-group"
+          aria-labelledby="availability-label"
+          data-testid="availability-switch"
+        >
+          {availabilities.map((a) => (
+            <Menu.Item
+              key={a}
+              role="menuitemradio"
+              aria-checked={presence.availability === a}
+              leftSection={<span className="availability-dot" data-availability={a} aria-hidden />}
+              rightSection={presence.availability === a ? <IconCheck size={14} aria-hidden /> : null}
+              onClick={() => presence.choose(a)}
+              data-testid={`availability-${a}`}
+            >
+              {tn(`availability.${a}`)}
+            </Menu.Item>
+          ))}
+        </fieldset>
+        <Text size="xs" c="dimmed" px="sm" pb={4} maw={240}>
+          {tn('availability.autoHint')}
+        </Text>
         <Menu.Divider />
         <Menu.Item
           leftSection={<IconUser size={16} aria-hidden />}
