@@ -1,9 +1,7 @@
 import { notifications } from '@mantine/notifications';
 import type {
   AgentRoutingDto,
-  agentRoutingListResponse,
   LabelDto,
-  labelListResponse,
   Priority,
   ScheduledMessageDto,
   StatusRequest,
@@ -29,28 +27,10 @@ export type { AgentRoutingDto, LabelDto, Priority, ScheduledMessageDto };
 const enc = encodeURIComponent;
 const convPath = (ws: string, id: string, rest = '') => workspacePath(ws, `/conversations/${enc(id)}${rest}`);
 
-export const labelsKey = (ws: string) => ['workspace', ws, 'labels'] as const;
-export const routingAgentsKey = (ws: string) => ['workspace', ws, 'routing', 'agents'] as const;
+// Labels and availability are the same queries (and cache entries) as the list's.
+export { labelsKey, routingAgentsKey, useLabels, useRoutingAgents } from '../list/api';
+
 export const scheduledKey = (ws: string, id: string) => ['workspace', ws, 'inbox', 'scheduled', id] as const;
-
-export function useLabels(ws: string) {
-  return useQuery({
-    queryKey: labelsKey(ws),
-    queryFn: () => apiGet<z.infer<typeof labelListResponse>>(workspacePath(ws, '/labels')),
-    staleTime: 5 * 60_000,
-  });
-}
-
-/** Who is available (for the assignee picker); failures (no permission) are silent. */
-export function useRoutingAgents(ws: string) {
-  return useQuery({
-    queryKey: routingAgentsKey(ws),
-    queryFn: () => apiGet<z.infer<typeof agentRoutingListResponse>>(workspacePath(ws, '/routing/agents')),
-    staleTime: 60_000,
-    retry: false,
-    meta: { inlineErrors: ['*'] },
-  });
-}
 
 function replaceConversation(qc: ReturnType<typeof useQueryClient>, ws: string, next: ConversationDto) {
   patchConversation(qc, ws, next.id, (c) => ({ ...c, ...next }));
