@@ -39,6 +39,15 @@ export const errorCodes = {
   label_name_taken: { status: 409, message: 'A label with this name exists already.' },
   contact_exists: { status: 409, message: 'A contact with this number exists already.' },
   attribute_key_taken: { status: 409, message: 'An attribute with this key exists already.' },
+  contact_blocked: {
+    status: 409,
+    message: 'This contact is blocked: nothing is sent to them until they are unblocked.',
+  },
+  merge_conflict: {
+    status: 409,
+    message:
+      'These contacts cannot be merged (the same contact, or both have conversations from their own numbers).',
+  },
   invalid_attribute: { status: 400, message: 'A custom attribute value does not fit its type.' },
   csv_encoding: { status: 400, message: 'The file is not a CSV text file in a supported encoding.' },
   file_too_large: { status: 413, message: 'The file is too large.' },

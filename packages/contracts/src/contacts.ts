@@ -109,6 +109,13 @@ export type UpdateContactRequest = z.infer<typeof updateContactRequest>;
 export const setContactLabelsRequest = z.object({ labelIds: z.array(id).max(50) });
 export const contactNoteRequest = z.object({ text: z.string().trim().min(1).max(5000) });
 export const contactNoteParams = z.object({ workspaceId: id, contactId: id, noteId: id });
+/**
+ * POST /contacts/:id/merge: the contact `otherId` is merged into `:id` (conversations, notes,
+ * labels and consent move over; empty fields and attributes are filled from it) and then deleted.
+ * Answers the kept contact's profile.
+ */
+export const mergeContactRequest = z.object({ otherId: id });
+export type MergeContactRequest = z.infer<typeof mergeContactRequest>;
 
 /** Where a CSV column goes. */
 export const importField = z.union([

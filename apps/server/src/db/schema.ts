@@ -369,6 +369,11 @@ export const contacts = pgTable(
     waId: text('wa_id'),
     name: text('name'),
     nameTokens: text('name_tokens').array().notNull().default(sql`'{}'::text[]`),
+    /**
+     * The name is the customer's WhatsApp profile name, refreshed by their messages, until a person
+     * sets one (created by hand, imported with a name, edited, merged): then their messages keep it.
+     */
+    nameFromProfile: boolean('name_from_profile').notNull().default(true),
     /** Encrypted. */
     email: text('email'),
     /** Encrypted JSON: custom attribute key → value (see custom_attributes). */

@@ -284,6 +284,146 @@ describe('contacts API', () => {
   });
 });
 
+describe('merging duplicates', () => {
+  it('merges a WhatsApp contact into a saved one: one person, the number that writes, nothing lost', async () => {
+    await bed.inbound('4915900000088', 'Mara Whats', { type: 'text', text: { body: 'Hallo, Mara hier' } });
+    const conv = await until('Mara', () => bed.conversationOf(bed.owner, 'Mara Whats'));
+    const whatsId = (await list(bed.owner, '?q=Whats')).items[0]!.id;
+    await as(bed.server, agent, {
+      method: 'POST',
+      url: `${base}/contacts/${whatsId}/notes`,
+      payload: { text: 'Schreibt vom Diensthandy' },
+    });
+    const label = (
+      await as(bed.server, bed.owner, {
+        method: 'POST',
+        url: `${base}/labels`,
+        payload: { name: 'Merge-Test', color: '#aa3300' },
+      })
+    ).json();
+    await as(bed.server, bed.owner, {
+      method: 'PUT',
+      url: `${base}/contacts/${whatsId}/labels`,
+      payload: { labelIds: [label.id] },
+    });
+    const saved = (
+      await as(bed.server, bed.owner, {
+        method: 'POST',
+        url: `${base}/contacts`,
+        payload: { name: 'Mara Müller', phone: '0151 55555555', email: 'mara@example.de' },
+      })
+    ).json();
+    const merge = (person: Person, keep: string, otherId: string) =>
+      as(bed.server, person, { method: 'POST', url: `${base}/contacts/${keep}/merge`, payload: { otherId } });
+
+    expect((await merge(agent, saved.id, whatsId)).statusCode).toBe(403);
+    const res = await merge(admin, saved.id, whatsId);
+    expect(res.statusCode, res.body).toBe(200);
+    const merged = res.json();
+    expect(merged).toMatchObject({
+      id: saved.id,
+      name: 'Mara Müller',
+      email: 'mara@example.de',
+      phone: '+4915900000088',
+    });
+    expect(merged.conversations.map((c: { id: string }) => c.id)).toEqual([conv.id]);
+    expect(merged.notes.map((n: { text: string }) => n.text)).toEqual(['Schreibt vom Diensthandy']);
+    expect(merged.labels.map((l: { name: string }) => l.name)).toEqual(['Merge-Test']);
+    // The duplicate is gone, and so is the number nobody writes from.
+    expect(
+      (await as(bed.server, bed.owner, { method: 'GET', url: `${base}/contacts/${whatsId}` })).statusCode,
+    ).toBe(404);
+    expect((await list(bed.owner, '?q=Mara')).items.map((c) => c.id)).toEqual([saved.id]);
+    expect((await list(bed.owner, `?q=${encodeURIComponent('+49 151 55555555')}`)).items).toEqual([]);
+    // The customer writes again: the same conversation, the kept contact, the saved name.
+    await bed.inbound('4915900000088', 'Mara Whats', { type: 'text', text: { body: 'Noch eine Frage' } });
+    await until('second message', async () =>
+      (await bed.messagesOf(bed.owner, conv.id)).some((m) => m.text === 'Noch eine Frage'),
+    );
+    expect((await list(bed.owner, '?q=Mara')).items.map((c) => [c.id, c.name])).toEqual([
+      [saved.id, 'Mara Müller'],
+    ]);
+    // A replay of the same merge finds nothing to merge.
+    expect((await merge(admin, saved.id, whatsId)).statusCode).toBe(404);
+  });
+
+  it('refuses to merge two contacts that both wrote from their own numbers, and a contact with itself', async () => {
+    await bed.inbound('4915900000091', 'Zwilling Eins', { type: 'text', text: { body: 'Eins' } });
+    await bed.inbound('4915900000092', 'Zwilling Zwei', { type: 'text', text: { body: 'Zwei' } });
+    await until('both', () => bed.conversationOf(bed.owner, 'Zwilling Zwei'));
+    await until('both', () => bed.conversationOf(bed.owner, 'Zwilling Eins'));
+    const [one, two] = (await list(bed.owner, '?q=Zwilling')).items.map((c) => c.id);
+    const both = await as(bed.server, bed.owner, {
+      method: 'POST',
+      url: `${base}/contacts/${one}/merge`,
+      payload: { otherId: two },
+    });
+    expect(both.statusCode).toBe(409);
+    expect(both.json().error).toMatchObject({
+      code: 'merge_conflict',
+      details: { reason: 'both_have_conversations' },
+    });
+    const self = await as(bed.server, bed.owner, {
+      method: 'POST',
+      url: `${base}/contacts/${one}/merge`,
+      payload: { otherId: one },
+    });
+    expect(self.json().error).toMatchObject({ code: 'merge_conflict', details: { reason: 'same_contact' } });
+    expect((await list(bed.owner, '?q=Zwilling')).items).toHaveLength(2);
+  });
+});
+
+describe('blocking', () => {
+  it('sends nothing to a blocked contact and keeps what they send without reopening or notifying', async () => {
+    await bed.inbound('4915900000095', 'Lästig Lars', { type: 'text', text: { body: 'Erste' } });
+    const conv = await until('Lars', () => bed.conversationOf(bed.owner, 'Lästig Lars'));
+    const convUrl = `${base}/conversations/${conv.id}`;
+    expect(
+      (
+        await as(bed.server, bed.owner, {
+          method: 'POST',
+          url: `${convUrl}/status`,
+          payload: { status: 'resolved' },
+        })
+      ).statusCode,
+    ).toBeLessThan(300);
+    await as(bed.server, bed.owner, { method: 'POST', url: `${convUrl}/read` });
+    const contactUrl = `${base}/contacts/${conv.contact.id}`;
+    expect((await as(bed.server, agent, { method: 'POST', url: `${contactUrl}/block` })).json().blocked).toBe(
+      true,
+    );
+
+    const refused = await as(bed.server, bed.owner, {
+      method: 'POST',
+      url: `${convUrl}/messages`,
+      payload: { text: 'Hallo?' },
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.code).toBe('contact_blocked');
+
+    await bed.inbound('4915900000095', 'Lästig Lars', { type: 'text', text: { body: 'Zweite, blockiert' } });
+    await until('stored', async () =>
+      (await bed.messagesOf(bed.owner, conv.id)).some((m) => m.text === 'Zweite, blockiert'),
+    );
+    const after = (await as(bed.server, bed.owner, { method: 'GET', url: convUrl })).json();
+    expect(after.status).toBe('resolved');
+    expect(after.unreadCount).toBe(0);
+
+    await as(bed.server, agent, { method: 'POST', url: `${contactUrl}/unblock` });
+    await bed.inbound('4915900000095', 'Lästig Lars', { type: 'text', text: { body: 'Dritte' } });
+    await until('reopened', async () => {
+      const c = (await as(bed.server, bed.owner, { method: 'GET', url: convUrl })).json();
+      return c.status === 'open' && c.unreadCount === 1;
+    });
+    const sent = await as(bed.server, bed.owner, {
+      method: 'POST',
+      url: `${convUrl}/messages`,
+      payload: { text: 'Wieder da' },
+    });
+    expect(sent.statusCode, sent.body).toBe(202);
+  });
+});
+
 describe('CSV import and export', () => {
   it('imports with a mapping and reports every rejected row with its reason', async () => {
     const csv = [
@@ -424,6 +564,68 @@ describe('CSV import and export', () => {
     const back = (await importCsv(bed.owner, Buffer.from(text.slice(1)), { onDuplicate: 'skip' })).json();
     expect(back.rejected.map((r: { reason: string }) => r.reason)).toEqual(['formula']);
   });
+
+  it('reads a 100 MB file as a stream: memory stays flat, every row is counted, the report is capped', async () => {
+    // 1,000,000 rows of ~105 bytes: every 10,000th a new valid number, the rest without a phone (cheap to
+    // reject, so this measures streaming, not the database). The body is generated while it is sent.
+    const rows = 1_000_000;
+    const filler = 'x'.repeat(60);
+    const header = 'name,phone,email\n';
+    const line = (i: number) =>
+      i % 10_000 === 0
+        ? `Gross ${i} ${filler},+4917${String(i / 10_000).padStart(9, '0')},g${i}@example.de\n`
+        : `Ohne Nummer ${String(i).padStart(7, '0')} ${filler},,o${i}@example.de\n`;
+    const m = multipart(Buffer.alloc(0));
+    const [prefix, suffix] = [
+      m.payload.subarray(0, m.payload.length - `\r\n--${BOUNDARY}--\r\n`.length),
+      Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+    ];
+    let bytes = 0;
+    const body = Readable.from(
+      (function* () {
+        yield prefix;
+        yield Buffer.from(header);
+        let chunk: string[] = [];
+        for (let i = 0; i < rows; i++) {
+          chunk.push(line(i));
+          if (chunk.length === 2000) {
+            const b = Buffer.from(chunk.join(''));
+            bytes += b.length;
+            yield b;
+            chunk = [];
+          }
+        }
+        if (chunk.length) yield Buffer.from(chunk.join(''));
+        yield suffix;
+      })(),
+    );
+    global.gc?.();
+    const mem = () => {
+      const u = process.memoryUsage();
+      return u.heapUsed + u.arrayBuffers;
+    };
+    const before = mem();
+    let peak = before;
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, mem());
+    }, 25);
+    const res = await as(bed.server, bed.owner, {
+      method: 'POST',
+      url: `${base}/contacts/import`,
+      headers: m.headers,
+      payload: body,
+    });
+    clearInterval(sampler);
+    expect(bytes).toBeGreaterThan(100 * 1000 * 1000);
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    const report = res.json();
+    expect(report.imported).toBe(rows / 10_000);
+    expect(report.rejectedCount).toBe(rows - rows / 10_000);
+    expect(report.rejected.length).toBeLessThan(report.rejectedCount);
+    expect(report.rejected[0]).toEqual({ row: 3, reason: 'missing_phone' });
+    // Held in memory at once: far less than the file (the JS heap and buffers, sampled while it ran).
+    expect(peak - before).toBeLessThan(100 * 1024 * 1024);
+  }, 600_000);
 
   it('streams a 3.5 MB file in bounded memory and counts every row', async () => {
     const rows = 40_000;

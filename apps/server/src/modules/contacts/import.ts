@@ -272,6 +272,7 @@ export async function importContacts(
           if (r.name) {
             set.name = await ctx.keyring.encrypt(tx, ws, r.name, 'contacts.name');
             set.nameTokens = await contactSearchTokens(ctx.keyring, tx, ws, r.name, r.waId);
+            set.nameFromProfile = false;
           }
           if (r.email) set.email = await ctx.keyring.encrypt(tx, ws, r.email, 'contacts.email');
           if (Object.keys(r.attributes).length > 0)
@@ -297,6 +298,7 @@ export async function importContacts(
           waId: await ctx.keyring.encrypt(tx, ws, r.waId, 'contacts.wa_id'),
           name: r.name ? await ctx.keyring.encrypt(tx, ws, r.name, 'contacts.name') : null,
           nameTokens: await contactSearchTokens(ctx.keyring, tx, ws, r.name, r.waId),
+          nameFromProfile: !r.name,
           email: r.email ? await ctx.keyring.encrypt(tx, ws, r.email, 'contacts.email') : null,
           attributes: await encryptAttributes(ctx, tx, ws, r.attributes),
           source: 'import',

@@ -16,6 +16,7 @@ import {
   importMapping,
   importPreviewResponse,
   importReport,
+  mergeContactRequest,
   setContactLabelsRequest,
   updateContactRequest,
   updateCustomAttributeRequest,
@@ -39,6 +40,7 @@ import {
   defaultCountryOf,
   deleteContactNote,
   listContacts,
+  mergeContacts,
   setBlocked,
   setContactLabels,
   toAttributeDto,
@@ -281,7 +283,7 @@ export function contactRoutes(ctx: AppContext): FastifyPluginAsyncZod {
           schema: {
             tags,
             summary: blocked
-              ? 'Block a contact (marked; the inbox still stores what they send)'
+              ? 'Block a contact: nothing is sent to them; what they send is stored quietly (no reopening, unread, queue or notification)'
               : 'Unblock a contact',
             params: contactParams,
             response: responses({ 200: contactProfileDto }),
@@ -289,6 +291,25 @@ export function contactRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         },
         async (request) => setBlocked(ctx, requireMember(request), request.params.contactId, blocked),
       );
+
+    app.post(
+      '/workspaces/:workspaceId/contacts/:contactId/merge',
+      {
+        config: { access: 'contacts.merge' },
+        schema: {
+          tags,
+          summary: 'Merge a duplicate into this contact (the duplicate is deleted)',
+          description:
+            'Conversations, notes and labels move over; empty fields and attributes are filled from the duplicate. ' +
+            'The number with conversations is kept; two contacts that both have conversations cannot be merged (409 merge_conflict).',
+          params: contactParams,
+          body: mergeContactRequest,
+          response: responses({ 200: contactProfileDto }),
+        },
+      },
+      async (request) =>
+        mergeContacts(ctx, requireMember(request), request.params.contactId, request.body.otherId),
+    );
 
     // Custom attribute definitions (admins).
     app.get(

@@ -410,6 +410,7 @@ export async function createContact(
         waId: await ctx.keyring.encrypt(tx, ws, phone.waId, 'contacts.wa_id'),
         name: await ctx.keyring.encrypt(tx, ws, input.name, 'contacts.name'),
         nameTokens: await contactSearchTokens(ctx.keyring, tx, ws, input.name, phone.waId),
+        nameFromProfile: false,
         email: input.email ? await ctx.keyring.encrypt(tx, ws, input.email, 'contacts.email') : null,
         attributes: await encryptAttributes(ctx, tx, ws, mergeAttributes({}, input.attributes ?? {})),
         source: 'manual',
@@ -448,6 +449,7 @@ export async function updateContact(
     const waId = await dec(ctx, ctx.db, ws, c.waId, 'contacts.wa_id');
     set.name = await ctx.keyring.encrypt(ctx.db, ws, input.name, 'contacts.name');
     set.nameTokens = await contactSearchTokens(ctx.keyring, ctx.db, ws, input.name, waId);
+    set.nameFromProfile = false;
   }
   if (input.email !== undefined)
     set.email = input.email ? await ctx.keyring.encrypt(ctx.db, ws, input.email, 'contacts.email') : null;
@@ -534,6 +536,108 @@ export async function setBlocked(ctx: AppContext, member: Member, contactId: str
       actorId: member.user.id,
       subjectType: 'contact',
       subjectId: contactId,
+    });
+  });
+  return contactProfile(ctx, member, contactId);
+}
+
+// ---------------------------------------------------------------- merge
+
+/**
+ * Merges the duplicate `otherId` into `contactId` in one transaction: conversations, notes and labels
+ * move over; the kept contact's empty name, e-mail and attributes are filled from the duplicate; a
+ * block on either stays; then the duplicate is deleted (no second copy of the person remains).
+ *
+ * A contact is one WhatsApp number, and replies go to that number. So the number that has
+ * conversations is the one the merged contact keeps, and two contacts that both have conversations
+ * (necessarily from two different numbers) are refused with `merge_conflict` — merging them would
+ * send replies to a number the customer did not write from.
+ */
+export async function mergeContacts(
+  ctx: AppContext,
+  member: Member,
+  contactId: string,
+  otherId: string,
+): Promise<ContactProfileDto> {
+  const ws = member.workspaceId;
+  if (contactId === otherId) throw new AppError('merge_conflict', { reason: 'same_contact' });
+  await ctx.db.transaction(async (tx) => {
+    // Both rows locked in a fixed order, so two merges of the same pair cannot interleave.
+    const rows = await tx
+      .select()
+      .from(contacts)
+      .where(
+        and(
+          eq(contacts.workspaceId, ws),
+          inArray(contacts.id, [contactId, otherId].sort()),
+          isNull(contacts.mergedIntoId),
+        ),
+      )
+      .orderBy(asc(contacts.id))
+      .for('update');
+    const kept = rows.find((r) => r.id === contactId);
+    const other = rows.find((r) => r.id === otherId);
+    if (!kept || !other) throw new AppError('not_found');
+    const convCount = async (id: string) =>
+      (
+        await tx
+          .select({ n: sql<number>`count(*)::int` })
+          .from(conversations)
+          .where(eq(conversations.contactId, id))
+      )[0]!.n;
+    const [keptConvs, otherConvs] = [await convCount(kept.id), await convCount(other.id)];
+    if (keptConvs > 0 && otherConvs > 0)
+      throw new AppError('merge_conflict', { reason: 'both_have_conversations' });
+
+    await tx.update(conversations).set({ contactId: kept.id }).where(eq(conversations.contactId, other.id));
+    await tx.update(contactNotes).set({ contactId: kept.id }).where(eq(contactNotes.contactId, other.id));
+    const otherLabels = await tx
+      .select({ labelId: contactLabels.labelId })
+      .from(contactLabels)
+      .where(eq(contactLabels.contactId, other.id));
+    if (otherLabels.length > 0)
+      await tx
+        .insert(contactLabels)
+        .values(otherLabels.map((l) => ({ contactId: kept.id, labelId: l.labelId, workspaceId: ws })))
+        .onConflictDoNothing();
+
+    const keptAttrs = await decryptAttributes(ctx, tx, kept);
+    const otherAttrs = await decryptAttributes(ctx, tx, other);
+    const attributes: AttributeValues = { ...otherAttrs };
+    for (const [k, v] of Object.entries(keptAttrs)) if (v !== null && v !== '') attributes[k] = v;
+    const number = otherConvs > 0 ? other : kept;
+    const name = kept.name ?? other.name;
+    const plainName = await dec(ctx, tx, ws, name, 'contacts.name');
+    const plainWaId = await dec(ctx, tx, ws, number.waId, 'contacts.wa_id');
+    const latest = (a: Date | null, b: Date | null) => (a && b ? (a > b ? a : b) : (a ?? b));
+
+    // The duplicate goes first: its number may be the one the kept contact takes over (unique key).
+    await tx.delete(contacts).where(and(eq(contacts.id, other.id), eq(contacts.workspaceId, ws)));
+    await tx
+      .update(contacts)
+      .set({
+        waIdHash: number.waIdHash,
+        waId: number.waId,
+        name,
+        nameFromProfile: kept.name ? kept.nameFromProfile : other.nameFromProfile,
+        nameTokens: plainName
+          ? await contactSearchTokens(ctx.keyring, tx, ws, plainName, plainWaId ?? '')
+          : number.nameTokens,
+        email: kept.email ?? other.email,
+        attributes: await encryptAttributes(ctx, tx, ws, attributes),
+        blockedAt: kept.blockedAt ?? other.blockedAt,
+        lastActivityAt: latest(kept.lastActivityAt, other.lastActivityAt),
+        createdAt: new Date(Math.min(kept.createdAt.getTime(), other.createdAt.getTime())),
+        updatedAt: new Date(),
+      })
+      .where(and(eq(contacts.id, kept.id), eq(contacts.workspaceId, ws)));
+    await recordAudit(ctx, tx, {
+      type: 'contact.merged',
+      workspaceId: ws,
+      actorId: member.user.id,
+      subjectType: 'contact',
+      subjectId: kept.id,
+      data: { mergedContactId: other.id, conversationsMoved: otherConvs },
     });
   });
   return contactProfile(ctx, member, contactId);

@@ -210,7 +210,7 @@ type Outbound = {
  * in the same transaction; the job sends it once. Errors: not_found; reply_window_closed (422) for
  * anything but a template when the 24-hour window is closed; validation_failed for an unknown reply or
  * reaction target or wrong template values; media_not_ready (409) for a file that is not stored, failed
- * or is attached to another message already.
+ * or is attached to another message already; contact_blocked (409) when the contact is blocked.
  */
 export async function sendMessage(
   ctx: AppContext,
@@ -221,6 +221,11 @@ export async function sendMessage(
   within?: (tx: Tx, message: typeof messages.$inferSelect) => Promise<void>,
 ) {
   const { c } = await getConversation(ctx, member, conversationId);
+  const [person] = await ctx.db
+    .select({ blockedAt: contacts.blockedAt })
+    .from(contacts)
+    .where(eq(contacts.id, c.contactId));
+  if (person?.blockedAt) throw new AppError('contact_blocked');
   if (!('template' in input) && replyWindowRemainingMs(c.lastInboundAt, new Date()) === 0)
     throw new AppError('reply_window_closed');
   const outbound =

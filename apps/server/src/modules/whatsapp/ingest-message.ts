@@ -121,17 +121,26 @@ export async function ingestInboundMessages(ctx: AppContext, tx: Tx, items: Inbo
       .values(part)
       .onConflictDoUpdate({
         target: [contacts.workspaceId, contacts.waIdHash],
-        // A message without a profile name keeps the name (and its search tokens) the contact has.
+        // A message without a profile name keeps the name (and its search tokens) the contact has, and
+        // so does a contact whose name a person set (the profile name only fills an empty one then).
         set: {
-          name: sql`coalesce(excluded.name, ${contacts.name})`,
-          nameTokens: sql`case when excluded.name is null then ${contacts.nameTokens} else excluded.name_tokens end`,
+          name: sql`case when excluded.name is not null and (${contacts.nameFromProfile} or ${contacts.name} is null) then excluded.name else ${contacts.name} end`,
+          nameTokens: sql`case when excluded.name is not null and (${contacts.nameFromProfile} or ${contacts.name} is null) then excluded.name_tokens else ${contacts.nameTokens} end`,
           lastActivityAt: sql`excluded.last_activity_at`,
           updatedAt: new Date(),
         },
       })
-      .returning({ id: contacts.id, workspaceId: contacts.workspaceId, waIdHash: contacts.waIdHash }),
+      .returning({
+        id: contacts.id,
+        workspaceId: contacts.workspaceId,
+        waIdHash: contacts.waIdHash,
+        blockedAt: contacts.blockedAt,
+      }),
   );
   const contactIds = new Map(contactRows.map((r) => [`${r.workspaceId}|${r.waIdHash}`, r.id]));
+  // A blocked contact's messages are stored (nothing a customer sends is lost) but stay quiet: they do
+  // not reopen, count as unread, queue, notify or move the conversation up the list.
+  const blockedContacts = new Set(contactRows.filter((r) => r.blockedAt).map((r) => r.id));
   const contactOf = (p: Prepared) => contactIds.get(`${p.ws}|${p.waIdHash}`)!;
 
   // 3. Conversations, one per contact × channel.
@@ -206,7 +215,12 @@ export async function ingestInboundMessages(ctx: AppContext, tx: Tx, items: Inbo
     fresh++;
     const conversationId = conversationOf(p);
     await attachInboundMedia(ctx, tx, p.ws, id, p.m);
-    if (p.type !== 'reaction' && p.type !== 'system' && p.type !== 'request_welcome') {
+    if (
+      p.type !== 'reaction' &&
+      p.type !== 'system' &&
+      p.type !== 'request_welcome' &&
+      !blockedContacts.has(contactOf(p))
+    ) {
       const bump = bumps.get(conversationId);
       const preview = previewOf({ type: p.type, text: p.text });
       // The preview is the message processed last, as it was one by one.

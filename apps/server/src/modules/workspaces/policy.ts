@@ -21,6 +21,7 @@ export type WorkspaceAction =
   | 'contacts.import'
   | 'contacts.export'
   | 'contacts.attributes'
+  | 'contacts.merge'
   | 'attributes.manage'
   | 'labels.read'
   | 'labels.manage'
@@ -50,6 +51,7 @@ const table: Record<WorkspaceAction, readonly Role[]> = {
   'contacts.import': ['owner', 'admin'],
   'contacts.export': ['owner', 'admin'],
   'contacts.attributes': ['owner', 'admin'],
+  'contacts.merge': ['owner', 'admin'],
   'attributes.manage': ['owner', 'admin'],
   'labels.read': ['owner', 'admin', 'agent'],
   'labels.manage': ['owner', 'admin'],
