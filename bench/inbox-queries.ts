@@ -24,7 +24,17 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { and, desc, eq, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
-import { contacts, conversations, memberships, messages, users } from '../apps/server/src/db/schema.js';
+import {
+  contacts,
+  conversationLabels,
+  conversations,
+  labels,
+  memberships,
+  messages,
+  teamMembers,
+  teams,
+  users,
+} from '../apps/server/src/db/schema.js';
 import { signIn } from '../apps/server/src/test/harness.js';
 import { openBenchServer } from './lib/bench-server.js';
 
@@ -32,7 +42,11 @@ const N = Number(process.argv[2] ?? 100_000);
 const REQUESTS = Number(process.argv[3] ?? 300);
 const CASE_SECONDS = Number(process.env.BENCH_CASE_SECONDS ?? 60);
 const POOL = 1024;
-const AGENTS = 10;
+const AGENTS = 50;
+const LABELS = 20;
+const TEAMS = 5;
+/** Only the cases whose name matches (a regular expression), e.g. `^list` to leave out search. */
+const CASE_FILTER = process.env.BENCH_CASES ? new RegExp(process.env.BENCH_CASES) : null;
 const PNID = '106540352242924';
 const SECRET = 'bench-app-secret-789';
 
@@ -169,9 +183,33 @@ const agentRows = await ctx.db
     })),
   )
   .returning({ id: users.id });
+await ctx.db.insert(memberships).values(
+  agentRows.map((a, i) => ({
+    workspaceId: ws,
+    userId: a.id,
+    role: 'agent' as const,
+    availability: 'available' as const,
+    presenceSeenAt: new Date(),
+    capacity: 20 + (i % 5) * 5,
+  })),
+);
+// Teams: agent i is in team i % TEAMS; an assigned conversation belongs to its assignee's team.
+const teamRows = await ctx.db
+  .insert(teams)
+  .values(Array.from({ length: TEAMS }, (_, i) => ({ workspaceId: ws, name: `Team ${i}` })))
+  .returning({ id: teams.id });
 await ctx.db
-  .insert(memberships)
-  .values(agentRows.map((a) => ({ workspaceId: ws, userId: a.id, role: 'agent' as const })));
+  .insert(teamMembers)
+  .values(agentRows.map((a, i) => ({ teamId: teamRows[i % TEAMS]!.id, userId: a.id, workspaceId: ws })));
+// Labels with a skewed (Zipf, s = 1.2) share of the labelled conversations: label 0 the most common.
+const labelRows = await ctx.db
+  .insert(labels)
+  .values(
+    Array.from({ length: LABELS }, (_, i) => ({ workspaceId: ws, name: `Label ${i}`, color: '#228be6' })),
+  )
+  .returning({ id: labels.id });
+const zipf = Array.from({ length: LABELS }, (_, i) => 1 / (i + 1) ** 1.2);
+const zipfSum = zipf.reduce((a, b) => a + b, 0);
 const cookie = await signIn(app, email);
 
 // The search module (being built at the time of writing): used for tokens when it is there.
@@ -204,7 +242,10 @@ const texts = Array.from({ length: POOL }, (_, i) => messageText(i));
 await timed('pool of ciphertexts', async () => {
   await run(`create table bench_pool (n int primary key, text_in text, content_in text, text_out text,
     content_out text, preview text, tokens text[] not null)`);
-  await run(`create table bench_agents (n int primary key, id uuid not null)`);
+  await run(`create table bench_agents (n int primary key, id uuid not null, team uuid not null)`);
+  await run(
+    `create table bench_labels (n int primary key, id uuid not null, lo float8 not null, hi float8 not null)`,
+  );
   await run(`create function bench_uuid(text) returns uuid language sql immutable as
     $$ select overlay(overlay(md5($1) placing '4' from 13) placing '8' from 17)::uuid $$`);
   const enc = (v: string, context: string) => ctx.keyring.encrypt(ctx.db, ws, v, context);
@@ -230,7 +271,18 @@ await timed('pool of ciphertexts', async () => {
   }
   await ctx.db.execute(
     sql`insert into bench_agents values ${sql.join(
-      agentRows.map((a, i) => sql`(${i}, ${a.id})`),
+      agentRows.map((a, i) => sql`(${i}, ${a.id}, ${teamRows[i % TEAMS]!.id})`),
+      sql`, `,
+    )}`,
+  );
+  let cumulative = 0;
+  await ctx.db.execute(
+    sql`insert into bench_labels values ${sql.join(
+      labelRows.map((l, i) => {
+        const lo = cumulative / zipfSum;
+        cumulative += zipf[i]!;
+        return sql`(${i}, ${l.id}, ${lo}, ${i === LABELS - 1 ? 2 : cumulative / zipfSum})`;
+      }),
       sql`, `,
     )}`,
   );
@@ -261,7 +313,10 @@ await timed('contacts (encrypted one by one)', async () => {
 
 // Conversation c: its newest message at base − perm(c) × step (spread over 90 days, all distinct),
 // messages `gap` apart before that. Status: 30 % open, 10 % pending, 5 % snoozed, 55 % resolved;
-// 40 % unassigned, the rest spread over the agents.
+// 40 % unassigned, the rest spread evenly over the agents at random, independent of status (team = the
+// assignee's team); priority urgent 1 %,
+// high 5 %, low 10 %, else none (independent of status). Labels: 30 % of conversations carry one (a
+// quarter of those a second one), label n with a Zipf share (see zipf above).
 const step = Math.max(1, Math.floor((90 * 86400) / N));
 const BASE = new Date(Math.floor(Date.now() / 1000) * 1000);
 const lastAtSql = (c: string) =>
@@ -270,19 +325,38 @@ const lastAtSql = (c: string) =>
 const beforeOf = (c: number, k: number) =>
   new Date(BASE.getTime() - ((c * 7919) % N) * step * 1000 - k * (60 + (c % 600)) * 1000);
 const gapSql = (c: string) => `((60 + ${c} % 600) * interval '1 second')`;
+/** A deterministic value in [0, 1) per (salt, c), independent of c's residues (md5). */
+const UNIT_SQL = (salt: string, c: string) =>
+  `(('x' || substr(md5('${salt}-' || ${c}), 1, 8))::bit(32)::bigint / 4294967296.0)`;
 await timed('conversations (set-based)', async () => {
   await run(`
-    insert into conversations (id, workspace_id, channel_id, contact_id, status, assignee_id, last_message_at,
-      last_inbound_at, last_message_preview, unread_count, created_at, updated_at)
+    insert into conversations (id, workspace_id, channel_id, contact_id, status, assignee_id, team_id, priority,
+      last_message_at, last_inbound_at, last_message_preview, unread_count, created_at, updated_at)
     select bench_uuid('conv-' || c), '${ws}', '${channel.id}', bench_uuid('contact-' || c),
       case when c % 20 < 6 then 'open' when c % 20 < 8 then 'pending' when c % 20 = 8 then 'snoozed' else 'resolved' end,
       case when c % 5 < 2 then null else a.id end,
+      case when c % 5 < 2 then null else a.team end,
+      case when ${UNIT_SQL('p', 'c')} < 0.01 then 'urgent' when ${UNIT_SQL('p', 'c')} < 0.06 then 'high'
+        when ${UNIT_SQL('p', 'c')} < 0.16 then 'low' else 'none' end,
       ${lastAtSql('c')}, ${lastAtSql('c')} - ${gapSql('c')}, p.preview,
       case when c % 20 < 6 then c % 4 else 0 end,
       ${lastAtSql('c')} - (${COUNT_SQL('c')} - 1) * ${gapSql('c')}, ${lastAtSql('c')}
     from generate_series(0, ${N - 1}) c
     join bench_pool p on p.n = (c * 31 + ${COUNT_SQL('c')}) % ${POOL}
-    join bench_agents a on a.n = (c / 5) % ${AGENTS}`);
+    join bench_agents a on a.n = floor(${UNIT_SQL('agent', 'c')} * ${AGENTS})::int`);
+});
+await timed('conversation labels (set-based)', async () => {
+  for (const [k, share] of [
+    ['l1', 0.3],
+    ['l2', 0.075],
+  ] as const)
+    await run(`
+      insert into conversation_labels (conversation_id, label_id, workspace_id, created_at)
+      select bench_uuid('conv-' || c), l.id, '${ws}', ${lastAtSql('c')}
+      from generate_series(0, ${N - 1}) c
+      join bench_labels l on ${UNIT_SQL(`${k}pick`, 'c')} >= l.lo and ${UNIT_SQL(`${k}pick`, 'c')} < l.hi
+      where ${UNIT_SQL('labelled', 'c')} < ${share}
+      on conflict do nothing`);
 });
 
 const CHUNKS = 10;
@@ -323,6 +397,7 @@ await timed(`messages (set-based, ${CHUNKS} chunks in arrival order)`, async () 
 await timed('cleanup + vacuum analyze', async () => {
   await run('drop table bench_pool');
   await run('drop table bench_agents');
+  await run('drop table bench_labels');
   await run('drop function bench_uuid(text)');
   await run('vacuum analyze');
   if (database.pool) await run('checkpoint');
@@ -339,6 +414,20 @@ if (counts?.messages !== expectedMessages || counts.conversations !== N)
   throw new Error(
     `seeded ${counts?.messages} messages / ${counts?.conversations} conversations, expected ${expectedMessages} / ${N}`,
   );
+
+// How often each label is used (label 0 the most common), and how many conversations carry any.
+const labelCounts = await query<{ id: string; n: number }>(
+  `select l.id, count(cl.conversation_id)::int as n from labels l
+     left join conversation_labels cl on cl.label_id = l.id where l.workspace_id = $1 group by l.id`,
+  [ws],
+);
+const labelUse = labelRows.map((l) => labelCounts.find((r) => r.id === l.id)?.n ?? 0);
+const [labelled] = await query<{ n: number; links: number }>(
+  `select count(distinct conversation_id)::int as n, count(*)::int as links from conversation_labels`,
+);
+log(
+  `labels: ${labelled?.n} conversations labelled (${labelled?.links} links); per label ${labelUse.join(' ')}`,
+);
 
 // Wait until background jobs (template sync, search backfill) are idle.
 for (let i = 0; i < 600; i++) {
@@ -377,6 +466,10 @@ const W = `/api/v1/workspaces/${ws}`;
 function listSql(o: {
   status?: 'open';
   unassigned?: boolean;
+  assigneeId?: string;
+  labelId?: string;
+  teamId?: string;
+  priority?: 'urgent';
   before?: { at: Date; id: string };
   /** The proposed cursor condition `(last_message_at, id) < (at, id)` instead of the OR. */
   rowCompare?: boolean;
@@ -384,6 +477,13 @@ function listSql(o: {
   const conditions: SQL[] = [eq(conversations.workspaceId, ws)];
   if (o.status) conditions.push(eq(conversations.status, o.status));
   if (o.unassigned) conditions.push(isNull(conversations.assigneeId));
+  if (o.assigneeId) conditions.push(eq(conversations.assigneeId, o.assigneeId));
+  if (o.teamId) conditions.push(eq(conversations.teamId, o.teamId));
+  if (o.priority) conditions.push(eq(conversations.priority, o.priority));
+  if (o.labelId)
+    conditions.push(
+      sql`exists (select 1 from ${conversationLabels} where ${conversationLabels.conversationId} = ${conversations.id} and ${conversationLabels.labelId} = ${o.labelId})`,
+    );
   if (o.before && o.rowCompare)
     conditions.push(
       sql`(${conversations.lastMessageAt}, ${conversations.id}) < (${o.before.at.toISOString()}::timestamptz, ${o.before.id}::uuid)`,
@@ -484,6 +584,61 @@ const cases: Case[] = [
       sql: () => listSql({ status: 'open', unassigned: true }),
     }),
   },
+  // Team inbox filters (50 agents, 20 labels; see the seed).
+  ...((): Case[] => {
+    const common = labelRows[0]!.id;
+    const mid = labelRows[Math.floor(LABELS / 2)]!.id;
+    const rare = labelRows[LABELS - 1]!.id;
+    const anyLabel = () => pick(labelRows).id;
+    const anyAgent = () => pick(agentRows).id;
+    const list = (name: string, o: Parameters<typeof listSql>[0]): Case => ({
+      name,
+      budget: 'list',
+      next: () => {
+        const f = { ...o };
+        if (f.labelId === 'any') f.labelId = anyLabel();
+        if (f.assigneeId === 'any') f.assigneeId = anyAgent();
+        if (f.teamId === 'any') f.teamId = pick(teamRows).id;
+        const qs = [
+          'limit=50',
+          f.status ? `status=${f.status}` : '',
+          f.labelId ? `labelId=${f.labelId}` : '',
+          f.assigneeId ? `assigneeId=${f.assigneeId}` : '',
+          f.teamId ? `teamId=${f.teamId}` : '',
+          f.priority ? `priority=${f.priority}` : '',
+        ].filter(Boolean);
+        return { url: `${W}/conversations?${qs.join('&')}`, sql: () => listSql(f) };
+      },
+    });
+    const share = (i: number) => `${((100 * labelUse[i]!) / N).toFixed(1)} %`;
+    return [
+      list(`list labelId=most common label (${share(0)})`, { labelId: common }),
+      list(`list labelId=median label (${share(Math.floor(LABELS / 2))})`, { labelId: mid }),
+      list(`list labelId=rarest label (${share(LABELS - 1)})`, { labelId: rare }),
+      list('list labelId=any of the 20', { labelId: 'any' }),
+      list('list assigneeId=any of the 50 agents', { assigneeId: 'any' }),
+      list('list status=open&assigneeId=any', { status: 'open', assigneeId: 'any' }),
+      list('list status=open&labelId=any', { status: 'open', labelId: 'any' }),
+      list('list assigneeId=any&labelId=any', { assigneeId: 'any', labelId: 'any' }),
+      list('list status=open&assigneeId=any&labelId=most common', {
+        status: 'open',
+        assigneeId: 'any',
+        labelId: common,
+      }),
+      list('list status=open&assigneeId=any&labelId=any', {
+        status: 'open',
+        assigneeId: 'any',
+        labelId: 'any',
+      }),
+      list('list status=open&assigneeId=any&labelId=rarest', {
+        status: 'open',
+        assigneeId: 'any',
+        labelId: rare,
+      }),
+      list('list teamId=any of the 5', { teamId: 'any' }),
+      list('list status=open&priority=urgent', { status: 'open', priority: 'urgent' }),
+    ];
+  })(),
   {
     name: 'list deep cursor (10–90 %)',
     budget: 'list',
@@ -732,6 +887,12 @@ async function measureAll(label: string): Promise<Result[]> {
   return results;
 }
 
+if (CASE_FILTER) {
+  const kept = cases.filter((c) => CASE_FILTER.test(c.name));
+  cases.length = 0;
+  cases.push(...kept);
+  log(`BENCH_CASES: ${cases.length} cases`);
+}
 const baseline = await measureAll('baseline');
 let withCandidates: Result[] | null = null;
 /** Indexes proposed in bench/README.md; one whose columns an existing index already has is skipped. */
@@ -790,6 +951,14 @@ console.log(
       loadAverage: os.loadavg().map((l) => +l.toFixed(2)),
       database: database.kind,
       size: { ...counts, databaseMB: Math.round(Number(counts?.bytes ?? 0) / 1e6), bytes: undefined },
+      teamInbox: {
+        agents: AGENTS,
+        teams: TEAMS,
+        labels: LABELS,
+        labelledConversations: labelled?.n,
+        labelLinks: labelled?.links,
+        conversationsPerLabel: labelUse,
+      },
       seedSeconds,
       seedTimings: timings,
       requestsPerCase: REQUESTS,

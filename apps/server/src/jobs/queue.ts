@@ -43,3 +43,21 @@ export async function enqueueJob<P>(
     .returning({ id: jobs.id });
   return rows[0]?.id ?? null;
 }
+
+/** Several jobs of one kind in one multi-row insert (no singleton keys): e.g. a push per notification. */
+export async function enqueueJobs<P>(
+  tx: DbOrTx,
+  def: JobDefinition<import('zod').ZodType<P>>,
+  items: Array<{ payload: P; workspaceId?: string | null }>,
+): Promise<void> {
+  if (items.length === 0) return;
+  const now = new Date();
+  const rows = items.map((it) => ({
+    name: def.name,
+    payload: def.payload.parse(it.payload) as Record<string, unknown>,
+    workspaceId: it.workspaceId ?? null,
+    runAt: now,
+    maxAttempts: def.retry?.maxAttempts ?? 10,
+  }));
+  for (let i = 0; i < rows.length; i += 500) await tx.insert(jobs).values(rows.slice(i, i + 500));
+}

@@ -1,12 +1,14 @@
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import type { DbOrTx, Tx } from '../../db/client.js';
+import { type DbOrTx, rowsOf, type Tx } from '../../db/client.js';
 import { channels, channelTeams, conversations, memberships, teamMembers } from '../../db/schema.js';
 import { defineJob } from '../../jobs/define-job.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { type Candidate, chooseAgent } from './choose.js';
-import { afterAssignment } from './service.js';
+import { afterAssignments } from './service.js';
+
+type ConversationRow = typeof conversations.$inferSelect;
 
 /** A live connection refreshes presence every 30 s; without one for this long a person is offline. */
 export const PRESENCE_TIMEOUT_MS = 90_000;
@@ -113,7 +115,6 @@ async function candidatesOf(tx: Tx, workspaceId: string, now: Date): Promise<Can
       userId: memberships.userId,
       capacity: memberships.capacity,
       lastAssignedAt: memberships.lastAssignedAt,
-      load: loadOf(workspaceId),
     })
     .from(memberships)
     .where(
@@ -125,10 +126,29 @@ async function candidatesOf(tx: Tx, workspaceId: string, now: Date): Promise<Can
         or(isNull(memberships.absentUntil), lt(memberships.absentUntil, now)),
       ),
     );
+  // Everyone's load in one grouped scan (not one count per person).
+  const loads =
+    rows.length === 0
+      ? []
+      : await tx
+          .select({ userId: conversations.assigneeId, n: sql<number>`count(*)::int` })
+          .from(conversations)
+          .where(
+            and(
+              eq(conversations.workspaceId, workspaceId),
+              inArray(conversations.status, ['open', 'pending']),
+              inArray(
+                conversations.assigneeId,
+                rows.map((r) => r.userId),
+              ),
+            ),
+          )
+          .groupBy(conversations.assigneeId);
+  const loadOfUser = new Map(loads.map((l) => [l.userId, Number(l.n)]));
   return rows.map((r) => ({
     userId: r.userId,
     capacity: r.capacity,
-    load: Number(r.load),
+    load: loadOfUser.get(r.userId) ?? 0,
     lastAssignedAt: r.lastAssignedAt?.getTime() ?? null,
   }));
 }
@@ -166,14 +186,16 @@ export async function drainQueue(ctx: AppContext, workspaceId: string, now = new
     const channelOf = new Map(chs.map((c) => [c.id, c]));
     const pools = await poolsOf(tx, workspaceId, chs);
     const candidates = await candidatesOf(tx, workspaceId, now);
-    let assigned = 0;
     let tick = now.getTime();
     const picked = new Set<Candidate>();
+    // First every decision, in memory (loads are counted up as they are handed out) …
+    const decisions: Array<{ c: ConversationRow; userId: string; teamId: string | null }> = [];
+    const leftScope: string[] = [];
     for (const c of queued.slice(0, BATCH)) {
       const ch = channelOf.get(c.channelId);
       if (!ch || ch.autoAssign === 'off' || (c.status !== 'open' && c.status !== 'pending')) {
         // Left the queue's scope (assignment turned off, resolved, snoozed): it waits no longer.
-        await tx.update(conversations).set({ queuedAt: null }).where(eq(conversations.id, c.id));
+        leftScope.push(c.id);
         continue;
       }
       const pool = pools.get(ch.id);
@@ -182,25 +204,40 @@ export async function drainQueue(ctx: AppContext, workspaceId: string, now = new
         candidates.filter((a) => pool === 'everyone' || pool?.has(a.userId)),
       );
       if (!pick) continue;
-      const [row] = await tx
-        .update(conversations)
-        .set({
-          assigneeId: pick.userId,
-          teamId: c.teamId ?? ch.defaultTeamId,
-          assignedAt: now,
-          queuedAt: null,
-          updatedAt: now,
-        })
-        .where(and(eq(conversations.id, c.id), isNull(conversations.assigneeId)))
-        .returning();
-      if (!row) continue;
-      await afterAssignment(ctx, tx, c, row, null, 'auto');
+      decisions.push({ c, userId: pick.userId, teamId: c.teamId ?? ch.defaultTeamId });
       pick.load++;
       // Strictly increasing, so round-robin order holds within one run.
       pick.lastAssignedAt = ++tick;
       picked.add(pick);
-      assigned++;
     }
+    if (leftScope.length > 0)
+      await tx.update(conversations).set({ queuedAt: null }).where(inArray(conversations.id, leftScope));
+    // … then one conditional update for all of them (a conversation someone took meanwhile is skipped)
+    // and the activity lines, notifications and events in one insert each.
+    const before = new Map(decisions.map((d) => [d.c.id, d.c]));
+    const rows: ConversationRow[] = [];
+    for (let i = 0; i < decisions.length; i += 500) {
+      const values = decisions
+        .slice(i, i + 500)
+        .map((d) => sql`(${d.c.id}::uuid, ${d.userId}::uuid, ${d.teamId}::uuid)`);
+      const result = await tx.execute(sql`
+        update ${conversations} as c set assignee_id = v.assignee, team_id = v.team,
+          assigned_at = ${now.toISOString()}::timestamptz, queued_at = null, updated_at = ${now.toISOString()}::timestamptz
+        from (values ${sql.join(values, sql`, `)}) as v(id, assignee, team)
+        where c.id = v.id and c.workspace_id = ${workspaceId} and c.assignee_id is null
+        returning c.id`);
+      const ids = rowsOf<{ id: string }>(result).map((r) => r.id);
+      if (ids.length > 0)
+        rows.push(...(await tx.select().from(conversations).where(inArray(conversations.id, ids))));
+    }
+    await afterAssignments(
+      ctx,
+      tx,
+      rows.map((after) => ({ before: before.get(after.id)!, after })),
+      null,
+      'auto',
+    );
+    const assigned = rows.length;
     for (const p of picked) {
       await tx
         .update(memberships)

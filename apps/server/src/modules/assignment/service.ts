@@ -5,8 +5,8 @@ import type { Tx } from '../../db/client.js';
 import { conversations, memberships, teams } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
-import { recordEvent } from '../../realtime/event-bus.js';
-import { recordActivity } from '../conversations/activity.js';
+import { recordEvent, withBatchedEvents } from '../../realtime/event-bus.js';
+import { recordActivities, recordActivity } from '../conversations/activity.js';
 import { getConversation, presentConversation } from '../conversations/service.js';
 import { notify } from '../notifications/index.js';
 import { requestAutoAssign } from './auto-assign.js';
@@ -77,6 +77,65 @@ export async function afterAssignment(
       assigneeId: after.assigneeId,
       previousAssigneeId: before.assigneeId,
     },
+  });
+}
+
+/**
+ * afterAssignment for a batch (the auto-assigner): the same rows, written with one insert per table
+ * and the events in one multi-row insert.
+ */
+export async function afterAssignments(
+  ctx: AppContext,
+  tx: Tx,
+  pairs: Array<{ before: ConversationRow; after: ConversationRow }>,
+  actorId: string | null,
+  via: AssignVia,
+) {
+  if (pairs.length === 0) return;
+  await withBatchedEvents(tx, async () => {
+    const ids = await recordActivities(
+      ctx,
+      tx,
+      pairs.map(({ before, after }) => ({
+        c: after,
+        content: {
+          action: 'assigned' as const,
+          actorId,
+          assigneeId: after.assigneeId,
+          previousAssigneeId: before.assigneeId,
+          teamId: after.teamId,
+          via,
+        },
+      })),
+    );
+    await notify(
+      tx,
+      pairs.flatMap(({ before, after }, i) =>
+        after.assigneeId && after.assigneeId !== before.assigneeId
+          ? [
+              {
+                workspaceId: after.workspaceId,
+                userId: after.assigneeId,
+                type: 'assignment' as const,
+                conversationId: after.id,
+                messageId: ids[i]!,
+                actorId,
+              },
+            ]
+          : [],
+      ),
+    );
+    for (const { before, after } of pairs)
+      await recordEvent(tx, {
+        type: 'conversation.updated',
+        workspaceId: after.workspaceId,
+        rooms: [],
+        payload: {
+          conversationId: after.id,
+          assigneeId: after.assigneeId,
+          previousAssigneeId: before.assigneeId,
+        },
+      });
   });
 }
 

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { ActivityContent } from '@parley/contracts';
 import type { AppContext } from '../../context.js';
 import type { Tx } from '../../db/client.js';
@@ -38,4 +39,41 @@ export async function recordActivity(
     payload: { conversationId: c.id, messageId: row!.id },
   });
   return row!.id;
+}
+
+/**
+ * Several activity lines in one multi-row insert (the auto-assigner's batches); ids are made here so
+ * each line's id is known without relying on the order of RETURNING. Returns the ids in input order.
+ */
+export async function recordActivities(
+  ctx: AppContext,
+  tx: Tx,
+  items: Array<{ c: { id: string; workspaceId: string; channelId: string }; content: ActivityContent }>,
+  at = new Date(),
+): Promise<string[]> {
+  if (items.length === 0) return [];
+  const rows = [];
+  for (const { c, content } of items)
+    rows.push({
+      id: crypto.randomUUID(),
+      workspaceId: c.workspaceId,
+      conversationId: c.id,
+      channelId: c.channelId,
+      direction: 'outbound' as const,
+      kind: 'activity' as const,
+      type: 'activity',
+      content: await ctx.keyring.encrypt(tx, c.workspaceId, JSON.stringify(content), 'messages.content'),
+      status: 'sent' as const,
+      senderUserId: content.actorId,
+      createdAt: at,
+    });
+  for (let i = 0; i < rows.length; i += 500) await tx.insert(messages).values(rows.slice(i, i + 500));
+  for (const r of rows)
+    await recordEvent(tx, {
+      type: 'message.created',
+      workspaceId: r.workspaceId,
+      rooms: [],
+      payload: { conversationId: r.conversationId, messageId: r.id },
+    });
+  return rows.map((r) => r.id);
 }

@@ -4,7 +4,7 @@ import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { type DbOrTx, rowsOf, type Tx } from '../../db/client.js';
 import { notifications } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { enqueueJob } from '../../jobs/queue.js';
+import { enqueueJob, enqueueJobs } from '../../jobs/queue.js';
 import { isUuid } from '../../lib/ids.js';
 import { recordEvent } from '../../realtime/event-bus.js';
 import { userRoom } from '../access/index.js';
@@ -43,8 +43,12 @@ export async function notify(tx: Tx, items: NewNotification[]): Promise<void> {
       userId: notifications.userId,
       workspaceId: notifications.workspaceId,
     });
+  await enqueueJobs(
+    tx,
+    pushNotificationJob,
+    inserted.map((n) => ({ payload: { notificationId: n.id }, workspaceId: n.workspaceId })),
+  );
   for (const n of inserted) {
-    await enqueueJob(tx, pushNotificationJob, { notificationId: n.id }, { workspaceId: n.workspaceId });
     // No `conversationId` in the payload: it goes to the person's room only (see realtime/gateway).
     await recordEvent(tx, {
       type: 'notification.created',
