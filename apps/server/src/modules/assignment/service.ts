@@ -6,7 +6,7 @@ import { conversations, memberships, teams } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
 import { recordEvent, withBatchedEvents } from '../../realtime/event-bus.js';
-import { recordActivities, recordActivity } from '../conversations/activity.js';
+import { recordActivities } from '../conversations/activity.js';
 import { getConversation, presentConversation } from '../conversations/service.js';
 import { notify } from '../notifications/index.js';
 import { requestAutoAssign } from './auto-assign.js';
@@ -48,36 +48,7 @@ export async function afterAssignment(
   actorId: string | null,
   via: AssignVia,
 ) {
-  const messageId = await recordActivity(ctx, tx, after, {
-    action: 'assigned',
-    actorId,
-    assigneeId: after.assigneeId,
-    previousAssigneeId: before.assigneeId,
-    teamId: after.teamId,
-    via,
-  });
-  if (after.assigneeId && after.assigneeId !== before.assigneeId) {
-    await notify(tx, [
-      {
-        workspaceId: after.workspaceId,
-        userId: after.assigneeId,
-        type: 'assignment',
-        conversationId: after.id,
-        messageId,
-        actorId,
-      },
-    ]);
-  }
-  await recordEvent(tx, {
-    type: 'conversation.updated',
-    workspaceId: after.workspaceId,
-    rooms: [],
-    payload: {
-      conversationId: after.id,
-      assigneeId: after.assigneeId,
-      previousAssigneeId: before.assigneeId,
-    },
-  });
+  await afterAssignments(ctx, tx, [{ before, after }], actorId, via);
 }
 
 /**
