@@ -216,6 +216,56 @@ describe('automatic assignment over the real routes', () => {
   });
 });
 
+describe('the queue', () => {
+  it('lists queued conversations first in, first out, page by page', async () => {
+    const owner = bed.owner;
+    // A team without members works the number: nobody can get anything, everything waits.
+    const team = (
+      await as(bed.server, owner, { method: 'POST', url: `${base()}/teams`, payload: { name: 'Leer' } })
+    ).json();
+    await as(bed.server, owner, {
+      method: 'PUT',
+      url: `${base()}/channels/${bed.channel.id}/routing`,
+      payload: { autoAssign: 'round_robin', defaultTeamId: null, teamIds: [team.id] },
+    });
+    const ids: string[] = [];
+    for (const name of ['Fifo Eins', 'Fifo Zwei', 'Fifo Drei']) {
+      const c = await customer(name);
+      await until(`${name} queued`, async () => (await conversation(c.id)).queuedAt);
+      ids.push(c.id);
+    }
+    // Newest activity on the first one: it keeps its place in the queue.
+    await bed.inbound(String(waSeq - 2), 'Fifo Eins', { type: 'text', text: { body: 'Noch da?' } });
+    await until(
+      'bumped',
+      async () => (await bed.conversationOf(owner, 'Fifo Eins'))?.lastMessagePreview === 'Noch da?',
+    );
+    const page = async (before?: string) =>
+      (
+        await as(bed.server, owner, {
+          method: 'GET',
+          url: `${base()}/conversations?queued=true&limit=2${before ? `&before=${encodeURIComponent(before)}` : ''}`,
+        })
+      ).json() as { conversations: { id: string }[]; nextCursor: string | null };
+    const one = await page();
+    expect(one.conversations.map((c) => c.id)).toEqual(ids.slice(0, 2));
+    expect(one.nextCursor).toMatch(/^q:/);
+    const two = await page(one.nextCursor!);
+    expect(two.conversations.map((c) => c.id)).toEqual(ids.slice(2));
+    expect(two.nextCursor).toBeNull();
+    const bad = await as(bed.server, owner, {
+      method: 'GET',
+      url: `${base()}/conversations?queued=true&before=nonsense`,
+    });
+    expect(bad.statusCode).toBe(400);
+    await as(bed.server, owner, {
+      method: 'PUT',
+      url: `${base()}/channels/${bed.channel.id}/routing`,
+      payload: { autoAssign: 'off', defaultTeamId: null, teamIds: [] },
+    });
+  });
+});
+
 describe('automatic assignment under concurrency (property, real database)', () => {
   it('never exceeds a capacity and never leaves a conversation queued while an available agent has room', async () => {
     const ctx = bed.server.ctx;

@@ -5,7 +5,7 @@ import type {
   SendTemplateRequest,
   SendTextRequest,
 } from '@parley/contracts';
-import { and, desc, eq, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, type SQL, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import {
@@ -58,6 +58,31 @@ type ListQuery = {
   limit: number;
 };
 
+/** Up to this many conversations with a label, the list starts from the label's rows (see below). */
+const SMALL_LABEL = 2000;
+
+/**
+ * The label filter, planned by the label's size. A common label is best found walking the newest
+ * conversations and checking each (50 hits come quickly); a rare one that way means scanning
+ * thousands of conversations for a page, so for a label on at most SMALL_LABEL conversations the
+ * list starts from the label's own rows instead (an index lookup each, then the top of those).
+ * bench/inbox-queries.ts measures both.
+ */
+async function labelCondition(ctx: AppContext, labelId: string): Promise<SQL> {
+  // The label's rows alone (an index-only scan); the conversations are scoped to the workspace anyway.
+  const [{ n } = { n: 0 }] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(
+    ctx.db
+      .select({ one: sql`1` })
+      .from(conversationLabels)
+      .where(eq(conversationLabels.labelId, labelId))
+      .limit(SMALL_LABEL + 1)
+      .as('l'),
+  );
+  return Number(n) <= SMALL_LABEL
+    ? sql`${conversations.id} = any(array(select ${conversationLabels.conversationId} from ${conversationLabels} where ${conversationLabels.labelId} = ${labelId}))`
+    : sql`exists (select 1 from ${conversationLabels} where ${conversationLabels.conversationId} = ${conversations.id} and ${conversationLabels.labelId} = ${labelId})`;
+}
+
 /**
  * Conversations of a workspace, newest activity first, keyset-paginated (`before` = "iso|id").
  * With `q`, only matching conversations (same order, filters and cursor; see searchConversations).
@@ -76,12 +101,22 @@ export async function listConversations(ctx: AppContext, member: Member, q: List
   if (q.queued === 'true') conditions.push(isNotNull(conversations.queuedAt));
   if (q.queued === 'false') conditions.push(isNull(conversations.queuedAt));
   if (q.since) conditions.push(gte(conversations.lastMessageAt, new Date(q.since)));
-  if (q.labelId) {
+  if (q.labelId) conditions.push(await labelCondition(ctx, q.labelId));
+  // The queue is first in, first out: oldest queued first, its own cursor (`q:iso|id`). Compared at
+  // millisecond precision like every cursor here (queued_at has microseconds, JavaScript dates not).
+  const fifo = q.queued === 'true' && q.q === undefined;
+  const queuedMs = sql`date_trunc('milliseconds', ${conversations.queuedAt})`;
+  if (fifo && q.before) {
+    const [iso, id] = q.before.replace(/^q:/, '').split('|');
+    const at = new Date(iso ?? '');
+    if (!q.before.startsWith('q:') || Number.isNaN(at.getTime()) || !isUuid(id))
+      throw new AppError('validation_failed', {
+        issues: [{ path: 'querystring.before', message: 'Invalid cursor' }],
+      });
     conditions.push(
-      sql`exists (select 1 from ${conversationLabels} where ${conversationLabels.conversationId} = ${conversations.id} and ${conversationLabels.labelId} = ${q.labelId})`,
+      sql`(${queuedMs}, ${conversations.id}) > (${at.toISOString()}::timestamptz, ${id}::uuid)`,
     );
-  }
-  if (q.before) {
+  } else if (q.before) {
     const [iso, id] = q.before.split('|');
     const at = new Date(iso ?? '');
     if (Number.isNaN(at.getTime()) || !isUuid(id))
@@ -103,11 +138,17 @@ export async function listConversations(ctx: AppContext, member: Member, q: List
     .from(conversations)
     .innerJoin(contacts, eq(contacts.id, conversations.contactId))
     .where(and(...conditions))
-    .orderBy(desc(conversations.lastMessageAt), desc(conversations.id))
+    .orderBy(
+      ...(fifo
+        ? [asc(queuedMs), asc(conversations.id)]
+        : [desc(conversations.lastMessageAt), desc(conversations.id)]),
+    )
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
   const next = rows.length > q.limit && last ? last.c : resume;
+  const cursorOf = (c: typeof conversations.$inferSelect) =>
+    fifo && c.queuedAt ? `q:${c.queuedAt.toISOString()}|${c.id}` : `${c.lastMessageAt.toISOString()}|${c.id}`;
   const labelsOf = await labelIdsOf(
     ctx.db,
     page.map((r) => r.c.id),
@@ -126,7 +167,7 @@ export async function listConversations(ctx: AppContext, member: Member, q: List
         }),
       ),
     ),
-    nextCursor: next ? `${next.lastMessageAt.toISOString()}|${next.id}` : null,
+    nextCursor: next ? cursorOf(next as typeof conversations.$inferSelect) : null,
   };
 }
 
