@@ -35,6 +35,9 @@ const QuickRepliesSettingsPage = lazy(() =>
     default: m.QuickRepliesSettingsPage,
   })),
 );
+const LabelsSettingsPage = lazy(() =>
+  import('./features/labels/LabelsSettingsPage').then((m) => ({ default: m.LabelsSettingsPage })),
+);
 const ChannelsSettingsPage = lazy(() =>
   import('./features/channels/ChannelsSettingsPage').then((m) => ({ default: m.ChannelsSettingsPage })),
 );
@@ -73,6 +76,7 @@ export const router = createBrowserRouter([
               { path: 'people', element: <PeopleSettingsPage /> },
               { path: 'teams', element: <TeamsSettingsPage /> },
               { path: 'quick-replies', element: <QuickRepliesSettingsPage /> },
+              { path: 'labels', element: <LabelsSettingsPage /> },
               { path: 'channels', element: <ChannelsSettingsPage /> },
               { path: 'workspace', element: <WorkspaceSettingsPage /> },
               { path: 'audit', element: <AuditLogPage /> },

@@ -17,6 +17,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { ApiError } from '../../lib/api';
 import { formatDate, formatDateTime, formatRelative } from '../../lib/format';
 import { describeError, notifySuccess } from '../../lib/notify';
+import { ChannelRoutingButton } from '../routing/ChannelRoutingModal';
 import { useWorkspace } from '../shell/workspace-context';
 import { type ChannelDto, useChannels, useChannelTemplates, useSyncTemplates } from './api';
 import { ConnectChannelModal } from './ConnectChannelModal';
@@ -208,6 +209,7 @@ function ChannelCard({ channel, onEdit }: { channel: ChannelDto; onEdit?: () => 
                 </Group>
               </Anchor>
             )}
+            <ChannelRoutingButton channel={channel} />
             {onEdit && (
               <Button
                 id={editButtonId(channel.id)}

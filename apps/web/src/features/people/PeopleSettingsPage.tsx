@@ -9,6 +9,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { SectionCard } from '../../components/SectionCard';
 import { formatDate, formatDateTime, formatRelative } from '../../lib/format';
 import { notifySuccess } from '../../lib/notify';
+import { AgentRoutingSection } from '../routing/AgentRoutingSection';
 import { useWorkspace } from '../shell/workspace-context';
 import {
   type MemberDto,
@@ -55,6 +56,7 @@ export function PeopleSettingsPage() {
         ) : (
           <MembersTable members={members.data?.members} />
         )}
+        <AgentRoutingSection />
         {isManager && <PendingInvites />}
       </Stack>
       {isManager && <InviteModal opened={inviteOpened} onClose={inviteModal.close} />}

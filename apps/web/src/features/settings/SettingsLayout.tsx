@@ -5,6 +5,7 @@ import {
   IconBuilding,
   IconHistory,
   IconShieldLock,
+  IconTag,
   IconUser,
   IconUsers,
   IconUsersGroup,
@@ -13,6 +14,7 @@ import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, NavLink as RouterNavLink, useLocation } from 'react-router';
 import { FullPageLoader } from '../../components/FullPageLoader';
+import '../labels/i18n';
 import '../quick-replies/i18n';
 import { useWorkspace } from '../shell/workspace-context';
 
@@ -31,6 +33,7 @@ export function SettingsLayout() {
     { path: 'people', label: t('settings.people'), icon: IconUsers },
     { path: 'teams', label: t('settings.teams'), icon: IconUsersGroup },
     { path: 'quick-replies', label: t('nav', { ns: 'quickReplies' }), icon: IconBolt },
+    { path: 'labels', label: t('nav', { ns: 'labels' }), icon: IconTag },
     { path: 'channels', label: t('channels.nav'), icon: IconBrandWhatsapp },
     // Agents see the workspace settings read-only.
     { path: 'workspace', label: t('settings.workspace'), icon: IconBuilding },

@@ -10,6 +10,7 @@ export function preloadSettings(): void {
     import('../people/PeopleSettingsPage'),
     import('../teams/TeamsSettingsPage'),
     import('../quick-replies/QuickRepliesSettingsPage'),
+    import('../labels/LabelsSettingsPage'),
     import('../workspaces/WorkspaceSettingsPage'),
     import('../audit/AuditLogPage'),
   ]).catch(() => undefined);
