@@ -36,6 +36,8 @@ export function useCollision(conversationId: string, myUserId: string): Collisio
   const lastTypingAt = useRef<number | null>(null);
   const typingStartedAt = useRef<string | null>(null);
   const idleTimer = useRef<number | undefined>(undefined);
+  /** Colleagues already seen in this conversation (answered once, see below). */
+  const known = useRef(new Set<string>());
 
   const conversationRef = useRef(conversationId);
   conversationRef.current = conversationId;
@@ -59,9 +61,22 @@ export function useCollision(conversationId: string, myUserId: string): Collisio
       s.on('connect', () =>
         s.emit('conversation.activity', { conversationId: conversationRef.current, state: 'viewing' }),
       );
-      s.on('conversation.activity', (event) =>
-        setPresence((p) => applyActivity(p, event, conversationRef.current, myUserId, Date.now())),
-      );
+      s.on('conversation.activity', (event) => {
+        setPresence((p) => applyActivity(p, event, conversationRef.current, myUserId, Date.now()));
+        if (event.conversationId !== conversationRef.current || event.userId === myUserId) return;
+        if (event.state === 'left') {
+          known.current.delete(event.userId);
+          return;
+        }
+        // A colleague who just opened it does not know we are here yet: answer once (they
+        // answer our answer only if we were new to them too, so this ends after one round).
+        if (known.current.has(event.userId)) return;
+        known.current.add(event.userId);
+        s.emit('conversation.activity', {
+          conversationId: conversationRef.current,
+          state: lastTypingAt.current !== null ? 'typing' : 'viewing',
+        });
+      });
     });
     return () => {
       cancelled = true;
@@ -77,6 +92,7 @@ export function useCollision(conversationId: string, myUserId: string): Collisio
   // Per conversation: viewing now and every 20 s, left when it closes (or the page goes away).
   useEffect(() => {
     setPresence({});
+    known.current = new Set();
     lastTypingAt.current = null;
     typingStartedAt.current = null;
     const send = (state: ConversationActivity['state']) =>
