@@ -5,7 +5,6 @@ import { RouteError } from './components/RouteError';
 import { RootRedirect } from './features/auth/RootRedirect';
 import { SessionRoot } from './features/auth/SessionRoot';
 import { SignInPage } from './features/auth/SignInPage';
-import { ContactsPage } from './features/contacts/ContactsPage';
 import { InboxPage } from './features/inbox/InboxPage';
 import { AppFrame } from './features/shell/AppFrame';
 import { WelcomePage } from './features/workspaces/WelcomePage';
@@ -34,6 +33,12 @@ const QuickRepliesSettingsPage = lazy(() =>
   import('./features/quick-replies/QuickRepliesSettingsPage').then((m) => ({
     default: m.QuickRepliesSettingsPage,
   })),
+);
+const ContactsPage = lazy(() =>
+  import('./features/contacts/ContactsPage').then((m) => ({ default: m.ContactsPage })),
+);
+const ContactProfilePage = lazy(() =>
+  import('./features/contacts/ContactProfile').then((m) => ({ default: m.ContactProfilePage })),
 );
 const LabelsSettingsPage = lazy(() =>
   import('./features/labels/LabelsSettingsPage').then((m) => ({ default: m.LabelsSettingsPage })),
@@ -66,6 +71,7 @@ export const router = createBrowserRouter([
           { path: 'inbox', element: <InboxPage /> },
           { path: 'inbox/:conversationId', element: <InboxPage /> },
           { path: 'contacts', element: <ContactsPage /> },
+          { path: 'contacts/:contactId', element: <ContactProfilePage /> },
           {
             path: 'settings',
             element: <SettingsLayout />,
