@@ -104,12 +104,12 @@ export async function unsubscribe(ctx: AppContext, userId: string, endpoint: str
 }
 
 const TITLES: Record<string, { en: string; de: string }> = {
-  mention: { en: 'You were mentioned', de: 'Du wurdest erwähnt' },
-  assignment: { en: 'A conversation was assigned to you', de: 'Dir wurde ein Gespräch zugewiesen' },
-  message: { en: 'New message in your conversation', de: 'Neue Nachricht in deinem Gespräch' },
+  mention: { en: 'You were mentioned', de: 'Sie wurden erwähnt' },
+  assignment: { en: 'A conversation was assigned to you', de: 'Ihnen wurde eine Unterhaltung zugewiesen' },
+  message: { en: 'New message in your conversation', de: 'Neue Nachricht in Ihrer Unterhaltung' },
   scheduled_failed: {
     en: 'A scheduled message could not be sent',
-    de: 'Eine geplante Nachricht ging nicht raus',
+    de: 'Eine geplante Nachricht konnte nicht gesendet werden',
   },
 };
 
