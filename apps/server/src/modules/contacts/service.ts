@@ -137,10 +137,14 @@ async function toListItem(
 
 type Cursor = { t: string; id: string };
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+const MICROS = /^\d{1,18}$/;
+
 function decodeCursor(raw: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.t !== 'string' || Number.isNaN(Date.parse(c.t)) || !/^[0-9a-f-]{36}$/.test(c.id))
+    // `t` is the sort key in microseconds since 1970 (a JavaScript date would cut the microseconds,
+    // and rows written in one transaction share their timestamp).
+    if (typeof c.t !== 'string' || !MICROS.test(c.t) || !/^[0-9a-f-]{36}$/.test(c.id))
       throw new Error('shape');
     return c;
   } catch {
@@ -203,13 +207,14 @@ export async function listContacts(
     query.sort === 'created'
       ? sql`${contacts.createdAt}`
       : sql`coalesce(${contacts.lastActivityAt}, ${contacts.createdAt})`;
+  const micros = sql`(extract(epoch from ${key}) * 1000000)::bigint`;
   const conds: SQL[] = [filter.where];
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
-    conds.push(sql`(${key}, ${contacts.id}) < (${new Date(c.t)}, ${c.id})`);
+    conds.push(sql`(${micros}, ${contacts.id}) < (${c.t}::bigint, ${c.id}::uuid)`);
   }
   const rows = await ctx.db
-    .select({ c: contacts, k: sql<Date | string>`${key}`, phoneHit: filter.byPhone ?? sql<boolean>`false` })
+    .select({ c: contacts, k: sql<string>`${micros}::text`, phoneHit: filter.byPhone ?? sql<boolean>`false` })
     .from(contacts)
     .where(and(...conds))
     .orderBy(desc(key), desc(contacts.id))
@@ -225,8 +230,7 @@ export async function listContacts(
     if (r.phoneHit === true || filter.postFilter(item.name)) items.push(item);
   }
   const last = page[page.length - 1];
-  const nextCursor =
-    rows.length > limit && last ? encodeCursor({ t: new Date(last.k).toISOString(), id: last.c.id }) : null;
+  const nextCursor = rows.length > limit && last ? encodeCursor({ t: last.k, id: last.c.id }) : null;
   return { items, nextCursor };
 }
 
