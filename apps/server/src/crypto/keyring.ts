@@ -109,6 +109,11 @@ export class Keyring {
     return open(k.key, body, `${workspaceId}:${context}`).toString('utf8');
   }
 
+  /** decrypt for a column that may be empty: null stays null. */
+  decryptOptional(db: DbOrTx, workspaceId: string, ciphertext: string | null, context: string) {
+    return ciphertext ? this.decrypt(db, workspaceId, ciphertext, context) : Promise.resolve(null);
+  }
+
   /** Keyed hash (HMAC-SHA256) for lookups on encrypted values: a "blind index". */
   async blindIndex(db: DbOrTx, workspaceId: string, purpose: string, value: string): Promise<string> {
     return (await this.blindIndexer(db, workspaceId, purpose))(value);

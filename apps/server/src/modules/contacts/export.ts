@@ -27,7 +27,7 @@ export async function exportContacts(
   const defs = await attributeDefinitions(ctx.db, ws);
   const filter = await contactFilter(ctx, ws, query);
   const header = ['name', 'phone', 'email', 'labels', 'blocked', 'created_at', ...defs.map((d) => d.key)];
-  const dec = (v: string | null, context: string) => (v ? ctx.keyring.decrypt(ctx.db, ws, v, context) : null);
+  const dec = (v: string | null, context: string) => ctx.keyring.decryptOptional(ctx.db, ws, v, context);
   async function* rows() {
     yield header;
     if (!filter.where) return;

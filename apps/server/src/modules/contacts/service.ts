@@ -72,15 +72,12 @@ export async function defaultCountryOf(db: DbOrTx, workspaceId: string): Promise
   return typeof c === 'string' && /^[A-Z]{2}$/.test(c) ? c : 'DE';
 }
 
-const dec = (ctx: AppContext, db: DbOrTx, ws: string, v: string | null, context: string) =>
-  v ? ctx.keyring.decrypt(db, ws, v, context) : Promise.resolve(null);
-
 export async function decryptAttributes(
   ctx: AppContext,
   db: DbOrTx,
   c: ContactRow,
 ): Promise<AttributeValues> {
-  const raw = await dec(ctx, db, c.workspaceId, c.attributes, 'contacts.attributes');
+  const raw = await ctx.keyring.decryptOptional(db, c.workspaceId, c.attributes, 'contacts.attributes');
   return raw ? (JSON.parse(raw) as AttributeValues) : {};
 }
 
@@ -119,12 +116,12 @@ async function toListItem(
   c: ContactRow,
   labelMap: Map<string, LabelDto[]>,
 ): Promise<ContactListItem> {
-  const waId = await dec(ctx, db, c.workspaceId, c.waId, 'contacts.wa_id');
+  const waId = await ctx.keyring.decryptOptional(db, c.workspaceId, c.waId, 'contacts.wa_id');
   return {
     id: c.id,
-    name: await dec(ctx, db, c.workspaceId, c.name, 'contacts.name'),
+    name: await ctx.keyring.decryptOptional(db, c.workspaceId, c.name, 'contacts.name'),
     phone: waId ? `+${waId}` : null,
-    email: await dec(ctx, db, c.workspaceId, c.email, 'contacts.email'),
+    email: await ctx.keyring.decryptOptional(db, c.workspaceId, c.email, 'contacts.email'),
     labels: labelMap.get(c.id) ?? [],
     blocked: c.blockedAt !== null,
     source: c.source,
@@ -450,7 +447,7 @@ export async function updateContact(
   const c = await loadContact(ctx.db, ws, contactId);
   const set: Partial<typeof contacts.$inferInsert> = { updatedAt: new Date() };
   if (input.name !== undefined) {
-    const waId = await dec(ctx, ctx.db, ws, c.waId, 'contacts.wa_id');
+    const waId = await ctx.keyring.decryptOptional(ctx.db, ws, c.waId, 'contacts.wa_id');
     set.name = await ctx.keyring.encrypt(ctx.db, ws, input.name, 'contacts.name');
     set.nameTokens = await contactSearchTokens(ctx.keyring, ctx.db, ws, input.name, waId);
     set.nameFromProfile = false;
@@ -611,8 +608,8 @@ export async function mergeContacts(
     for (const [k, v] of Object.entries(keptAttrs)) if (v !== null && v !== '') attributes[k] = v;
     const number = otherConvs > 0 ? other : kept;
     const name = kept.name ?? other.name;
-    const plainName = await dec(ctx, tx, ws, name, 'contacts.name');
-    const plainWaId = await dec(ctx, tx, ws, number.waId, 'contacts.wa_id');
+    const plainName = await ctx.keyring.decryptOptional(tx, ws, name, 'contacts.name');
+    const plainWaId = await ctx.keyring.decryptOptional(tx, ws, number.waId, 'contacts.wa_id');
     const latest = (a: Date | null, b: Date | null) => (a && b ? (a > b ? a : b) : (a ?? b));
 
     // The duplicate goes first: its number may be the one the kept contact takes over (unique key).

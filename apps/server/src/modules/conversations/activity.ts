@@ -17,33 +17,13 @@ export async function recordActivity(
   content: ActivityContent,
   at = new Date(),
 ): Promise<string> {
-  const [row] = await tx
-    .insert(messages)
-    .values({
-      workspaceId: c.workspaceId,
-      conversationId: c.id,
-      channelId: c.channelId,
-      direction: 'outbound',
-      kind: 'activity',
-      type: 'activity',
-      content: await ctx.keyring.encrypt(tx, c.workspaceId, JSON.stringify(content), 'messages.content'),
-      status: 'sent',
-      senderUserId: content.actorId,
-      createdAt: at,
-    })
-    .returning({ id: messages.id });
-  await recordEvent(tx, {
-    type: 'message.created',
-    workspaceId: c.workspaceId,
-    rooms: [],
-    payload: { conversationId: c.id, messageId: row!.id },
-  });
-  return row!.id;
+  const [id] = await recordActivities(ctx, tx, [{ c, content }], at);
+  return id!;
 }
 
 /**
- * Several activity lines in one multi-row insert (the auto-assigner's batches); ids are made here so
- * each line's id is known without relying on the order of RETURNING. Returns the ids in input order.
+ * Activity lines in one multi-row insert (one line, or the auto-assigner's batches); ids are made here
+ * so each line's id is known without relying on the order of RETURNING. Returns the ids in input order.
  */
 export async function recordActivities(
   ctx: AppContext,

@@ -9,9 +9,6 @@ type MessageRow = typeof messages.$inferSelect;
 type ConversationRow = typeof conversations.$inferSelect;
 type ContactRow = typeof contacts.$inferSelect;
 
-const dec = (ctx: AppContext, db: DbOrTx, ws: string, v: string | null, context: string) =>
-  v ? ctx.keyring.decrypt(db, ws, v, context) : Promise.resolve(null);
-
 /**
  * Decrypts and copies the fields an agent sees. `file` is the message's media row when the caller
  * loaded it already (listMessages loads a page's in one query); otherwise it is looked up here.
@@ -22,7 +19,7 @@ export async function toMessageDto(
   m: MessageRow,
   file?: MediaRow | null,
 ): Promise<MessageDto> {
-  const content = await dec(ctx, db, m.workspaceId, m.content, 'messages.content');
+  const content = await ctx.keyring.decryptOptional(db, m.workspaceId, m.content, 'messages.content');
   const attachment =
     file !== undefined || !m.mediaId
       ? (file ?? null)
@@ -33,7 +30,7 @@ export async function toMessageDto(
     direction: m.direction,
     kind: m.kind,
     type: m.type,
-    text: await dec(ctx, db, m.workspaceId, m.text, 'messages.text'),
+    text: await ctx.keyring.decryptOptional(db, m.workspaceId, m.text, 'messages.text'),
     content: content ? (JSON.parse(content) as Record<string, unknown>) : null,
     status: m.status,
     providerMessageId: m.providerMessageId,
@@ -54,8 +51,8 @@ export async function toMessageDto(
 export async function toContactSummary(ctx: AppContext, db: DbOrTx, c: ContactRow) {
   return {
     id: c.id,
-    name: await dec(ctx, db, c.workspaceId, c.name, 'contacts.name'),
-    waId: await dec(ctx, db, c.workspaceId, c.waId, 'contacts.wa_id'),
+    name: await ctx.keyring.decryptOptional(db, c.workspaceId, c.name, 'contacts.name'),
+    waId: await ctx.keyring.decryptOptional(db, c.workspaceId, c.waId, 'contacts.wa_id'),
   };
 }
 
@@ -78,7 +75,12 @@ export async function toConversationDto(
     contact: await toContactSummary(ctx, db, contact),
     lastMessageAt: c.lastMessageAt.toISOString(),
     lastInboundAt: c.lastInboundAt?.toISOString() ?? null,
-    lastMessagePreview: await dec(ctx, db, c.workspaceId, c.lastMessagePreview, 'conversations.preview'),
+    lastMessagePreview: await ctx.keyring.decryptOptional(
+      db,
+      c.workspaceId,
+      c.lastMessagePreview,
+      'conversations.preview',
+    ),
     unreadCount: c.unreadCount,
     priority: c.priority,
     snoozedUntil: c.snoozedUntil?.toISOString() ?? null,

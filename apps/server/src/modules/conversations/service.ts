@@ -261,12 +261,8 @@ export async function sendMessage(
   /** Runs in the transaction that records the message (a scheduled send marks itself sent there). */
   within?: (tx: Tx, message: typeof messages.$inferSelect) => Promise<void>,
 ) {
-  const { c } = await getConversation(ctx, member, conversationId);
-  const [person] = await ctx.db
-    .select({ blockedAt: contacts.blockedAt })
-    .from(contacts)
-    .where(eq(contacts.id, c.contactId));
-  if (person?.blockedAt) throw new AppError('contact_blocked');
+  const { c, contact } = await getConversation(ctx, member, conversationId);
+  if (contact.blockedAt) throw new AppError('contact_blocked');
   if (!('template' in input) && replyWindowRemainingMs(c.lastInboundAt, new Date()) === 0)
     throw new AppError('reply_window_closed');
   const outbound =

@@ -30,7 +30,7 @@ import { ErrorState } from '../../components/ErrorState';
 import { FormError } from '../../components/FormError';
 import { fieldErrors } from '../../lib/forms';
 import { notifySuccess } from '../../lib/notify';
-import { useLabels } from '../inbox/list/api';
+import { useLabelList } from '../labels/api';
 import { useWorkspace } from '../shell/workspace-context';
 import {
   useAttributes,
@@ -289,7 +289,7 @@ function Details({ c }: { c: ContactProfileDto }) {
 function LabelsCard({ c }: { c: ContactProfileDto }) {
   const { t } = useTranslation('contacts');
   const { workspaceId } = useWorkspace();
-  const labels = useLabels(workspaceId).data?.labels ?? [];
+  const labels = useLabelList(workspaceId).data?.labels ?? [];
   const set = useContactLabels(workspaceId, c.id);
   return (
     <Card withBorder>

@@ -18,7 +18,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ErrorState } from '../../components/ErrorState';
 import { PageHeader } from '../../components/PageHeader';
-import { useLabels } from '../inbox/list/api';
+import { useLabelList } from '../labels/api';
 import { useWorkspace } from '../shell/workspace-context';
 import { AttributesModal } from './AttributesModal';
 import { type ContactFilters, exportUrl, useContacts } from './api';
@@ -44,7 +44,7 @@ export function ContactsPage() {
     sort,
   };
   const list = useContacts(workspaceId, filters);
-  const labels = useLabels(workspaceId).data?.labels ?? [];
+  const labels = useLabelList(workspaceId).data?.labels ?? [];
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
   const date = (iso: string | null) =>
     iso ? new Date(iso).toLocaleDateString(i18n.language, { dateStyle: 'medium' }) : t('never');

@@ -17,8 +17,9 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../components/FormError';
+import { labelsKey } from '../labels/api';
 import { useWorkspace } from '../shell/workspace-context';
-import { previewImport, uploadImport, useAttributes } from './api';
+import { contactsKey, previewImport, uploadImport, useAttributes } from './api';
 import { initialMapping, mappingProblem, mappingTargets, rejectedCsv } from './model';
 import { countryOptions } from './NewContactModal';
 
@@ -68,8 +69,8 @@ export function ImportModal({ onClose }: { onClose: () => void }) {
         (p) => setStep({ at: 'upload', percent: p.total ? Math.round((p.loaded / p.total) * 100) : 0 }),
       );
       setStep({ at: 'done', report });
-      void qc.invalidateQueries({ queryKey: ['workspace', workspaceId, 'contacts'] });
-      void qc.invalidateQueries({ queryKey: ['workspace', workspaceId, 'labels'] });
+      void qc.invalidateQueries({ queryKey: contactsKey(workspaceId) });
+      void qc.invalidateQueries({ queryKey: labelsKey(workspaceId) });
     } catch (e) {
       setError(e);
       setStep({ at: 'choose' });

@@ -30,7 +30,7 @@ export type ContactFilters = {
   sort: 'recent' | 'created';
 };
 
-const contactsKey = (ws: string) => ['workspace', ws, 'contacts'] as const;
+export const contactsKey = (ws: string) => ['workspace', ws, 'contacts'] as const;
 const contactKey = (ws: string, id: string) => ['workspace', ws, 'contacts', 'one', id] as const;
 const attributesKey = (ws: string) => ['workspace', ws, 'contact-attributes'] as const;
 const contactPath = (ws: string, id: string, rest = '') =>
@@ -48,9 +48,8 @@ export function contactQuery(f: ContactFilters, cursor?: string): string {
 }
 
 export function exportUrl(ws: string, f: ContactFilters): string {
-  const { sort: _sort, ...rest } = f;
-  const p = new URLSearchParams(contactQuery({ ...rest, sort: 'recent' }));
-  p.delete('sort');
+  const p = new URLSearchParams(contactQuery(f));
+  p.delete('sort'); // the export has no order of its own
   return `${workspacePath(ws, '/contacts/export')}${p.size ? `?${p}` : ''}`;
 }
 

@@ -6,7 +6,7 @@ import { formErrors } from '../../lib/query-client';
 
 export type { LabelDto };
 
-// The same key as the inbox (features/inbox/list/api.ts): one cache for the workspace's labels.
+// The workspace's labels: the inbox, contacts and settings all use this key and query (one cache).
 export const labelsKey = (ws: string) => ['workspace', ws, 'labels'] as const;
 const labelPath = (ws: string, id: string) => workspacePath(ws, `/labels/${encodeURIComponent(id)}`);
 

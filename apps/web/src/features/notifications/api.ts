@@ -2,13 +2,13 @@ import type { NotificationDto, notificationListResponse } from '@parley/contract
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { z } from 'zod';
 import { apiGet, apiPost, apiPut, workspacePath } from '../../lib/api';
+import { routingAgentsKey } from '../routing/api';
 
 export type { NotificationDto };
 export type NotificationPage = z.infer<typeof notificationListResponse>;
 
 export const notificationsKey = (ws: string) => ['workspace', ws, 'notifications'] as const;
-/** The same key as features/inbox/thread/api.ts and inbox/list/api.ts (one cache). */
-export const routingAgentsKey = (ws: string) => ['workspace', ws, 'routing', 'agents'] as const;
+export { routingAgentsKey };
 
 /** My 30 newest notifications and the unread count (the bell's badge). */
 export function useNotifications(ws: string) {

@@ -1,9 +1,6 @@
-import type { agentRoutingListResponse } from '@parley/contracts';
-import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { z } from 'zod';
-import { apiGet, workspacePath } from '../../lib/api';
-import { routingAgentsKey, useSetPresence } from './api';
+import { useRoutingAgents } from '../routing/api';
+import { useSetPresence } from './api';
 import { type Chosen, type IdleEvent, idleStep, initialIdleState } from './idle';
 
 const ACTIVITY_KEY = 'parley:last-activity';
@@ -35,13 +32,7 @@ function writeStorage(key: string, value: string | null): void {
  * I am set away; the next activity sets me available again, unless I chose away myself.
  */
 export function usePresence(ws: string, userId: string) {
-  const agents = useQuery({
-    queryKey: routingAgentsKey(ws),
-    queryFn: () => apiGet<z.infer<typeof agentRoutingListResponse>>(workspacePath(ws, '/routing/agents')),
-    staleTime: 60_000,
-    retry: false,
-    meta: { inlineErrors: ['*'] },
-  });
+  const agents = useRoutingAgents(ws);
   const setPresence = useSetPresence(ws);
   const server = agents.data?.agents.find((a) => a.userId === userId)?.availability;
   const stateRef = useRef(initialIdleState(Date.now()));

@@ -47,6 +47,17 @@ export function useAgentRouting(ws: string) {
   });
 }
 
+/** The same list, quietly (pickers, the presence menu): an error (no permission) shows nothing. */
+export function useRoutingAgents(ws: string) {
+  return useQuery({
+    queryKey: routingAgentsKey(ws),
+    queryFn: () => apiGet<z.infer<typeof agentRoutingListResponse>>(workspacePath(ws, '/routing/agents')),
+    staleTime: 60_000,
+    retry: false,
+    meta: { inlineErrors: ['*'] },
+  });
+}
+
 export function useSaveMemberRouting(ws: string) {
   const qc = useQueryClient();
   return useMutation({

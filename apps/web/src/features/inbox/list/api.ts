@@ -1,10 +1,8 @@
 import type {
   AgentRoutingDto,
-  agentRoutingListResponse,
   BulkActionRequest,
   bulkActionResponse,
   LabelDto,
-  labelListResponse,
   SavedViewDto,
   savedViewListResponse,
 } from '@parley/contracts';
@@ -12,6 +10,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import type { z } from 'zod';
 import { apiDelete, apiGet, apiPost, apiPut, workspacePath } from '../../../lib/api';
 import { formErrors } from '../../../lib/query-client';
+import { routingAgentsKey, useRoutingAgents } from '../../routing/api';
 import {
   type ConversationDto,
   type ConversationPage,
@@ -28,9 +27,9 @@ export type BulkResult = z.infer<typeof bulkActionResponse>;
 
 const enc = encodeURIComponent;
 
-// The same keys as features/inbox/thread/api.ts: one cache for labels and agents.
-export const labelsKey = (ws: string) => ['workspace', ws, 'labels'] as const;
-export const routingAgentsKey = (ws: string) => ['workspace', ws, 'routing', 'agents'] as const;
+// Labels and everyone's availability are owned by their features (one cache, one key each).
+export { labelsKey, useLabelList as useLabels } from '../../labels/api';
+export { routingAgentsKey, useRoutingAgents };
 export const savedViewsKey = (ws: string) => ['workspace', ws, 'views'] as const;
 /** Under conversationListsKey, so patchConversation and every list invalidation reach it. */
 export const filteredListKey = (ws: string, query: string, q: string) =>
@@ -56,25 +55,6 @@ export function useFilteredConversations(ws: string, query: Record<string, strin
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     // While the next filter or search runs, the previous rows stay (no flash of the skeleton).
     placeholderData: (previous) => previous,
-  });
-}
-
-export function useLabels(ws: string) {
-  return useQuery({
-    queryKey: labelsKey(ws),
-    queryFn: () => apiGet<z.infer<typeof labelListResponse>>(workspacePath(ws, '/labels')),
-    staleTime: 5 * 60_000,
-  });
-}
-
-/** Everyone's availability and the queue's length; failures (no permission) are silent. */
-export function useRoutingAgents(ws: string) {
-  return useQuery({
-    queryKey: routingAgentsKey(ws),
-    queryFn: () => apiGet<z.infer<typeof agentRoutingListResponse>>(workspacePath(ws, '/routing/agents')),
-    staleTime: 60_000,
-    retry: false,
-    meta: { inlineErrors: ['*'] },
   });
 }
 
