@@ -117,6 +117,8 @@ export function sendError(reply: FastifyReply, request: FastifyRequest, err: App
       ...(err.details ? { details: err.details } : {}),
       requestId: String(request.id),
     },
+    // The existing resource a conflict is about (e.g. contact_exists), also at the top for clients.
+    ...(typeof err.details?.id === 'string' ? { id: err.details.id } : {}),
   });
 }
 

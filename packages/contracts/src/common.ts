@@ -34,6 +34,8 @@ export const errorSchema = z.object({
     details: z.unknown().optional(),
     requestId: z.string(),
   }),
+  /** On a conflict with an existing resource (e.g. `contact_exists`): that resource's id. */
+  id: z.string().optional(),
 });
 export type ErrorBody = z.infer<typeof errorSchema>;
 

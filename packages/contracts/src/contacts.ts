@@ -92,7 +92,8 @@ export type ContactProfileDto = z.infer<typeof contactProfileDto>;
 
 const phoneInput = z.string().trim().min(3).max(40);
 export const createContactRequest = z.object({
-  name: z.string().trim().min(1).max(200),
+  /** Without a name the contact shows their number until their WhatsApp profile name arrives. */
+  name: z.string().trim().min(1).max(200).optional(),
   phone: phoneInput,
   email: z.email().max(320).optional(),
   attributes: attributeValues.optional(),

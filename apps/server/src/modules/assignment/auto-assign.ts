@@ -1,8 +1,8 @@
-import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, ne, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { type DbOrTx, rowsOf, type Tx } from '../../db/client.js';
-import { channels, channelTeams, conversations, memberships, teamMembers } from '../../db/schema.js';
+import { channels, channelTeams, conversations, jobs, memberships, teamMembers } from '../../db/schema.js';
 import { defineJob } from '../../jobs/define-job.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { type Candidate, chooseAgent } from './choose.js';
@@ -65,24 +65,13 @@ export async function queueConversations(tx: DbOrTx, workspaceId: string, ids: s
 
 /** Who may get a channel's conversations: its teams' members, else its default team's, else everyone's. */
 async function poolsOf(tx: Tx, workspaceId: string, chs: { id: string; defaultTeamId: string | null }[]) {
+  // One read for both: which channels are given to teams at all, and those teams' members.
   const given = await tx
     .select({ channelId: channelTeams.channelId, userId: teamMembers.userId })
     .from(channelTeams)
-    .innerJoin(teamMembers, eq(teamMembers.teamId, channelTeams.teamId))
-    .where(
-      and(
-        eq(channelTeams.workspaceId, workspaceId),
-        inArray(
-          channelTeams.channelId,
-          chs.map((c) => c.id),
-        ),
-      ),
-    );
-  const restrictedRows = await tx
-    .select({ channelId: channelTeams.channelId })
-    .from(channelTeams)
+    .leftJoin(teamMembers, eq(teamMembers.teamId, channelTeams.teamId))
     .where(eq(channelTeams.workspaceId, workspaceId));
-  const restricted = new Set(restrictedRows.map((r) => r.channelId));
+  const restricted = new Set(given.map((r) => r.channelId));
   const defaults = chs.flatMap((c) => (c.defaultTeamId ? [c.defaultTeamId] : []));
   const defaultMembers =
     defaults.length > 0
@@ -94,7 +83,7 @@ async function poolsOf(tx: Tx, workspaceId: string, chs: { id: string; defaultTe
   const pools = new Map<string, Set<string> | 'everyone'>();
   for (const ch of chs) {
     if (restricted.has(ch.id))
-      pools.set(ch.id, new Set(given.filter((g) => g.channelId === ch.id).map((g) => g.userId)));
+      pools.set(ch.id, new Set(given.flatMap((g) => (g.channelId === ch.id && g.userId ? [g.userId] : []))));
     else if (ch.defaultTeamId)
       pools.set(
         ch.id,
@@ -161,6 +150,19 @@ async function candidatesOf(tx: Tx, workspaceId: string, now: Date): Promise<Can
 export async function drainQueue(ctx: AppContext, workspaceId: string, now = new Date()) {
   const result = await ctx.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`auto-assign:${workspaceId}`}))`);
+    // This run sees every conversation queued so far, so the workspace's other waiting requests are
+    // answered by it (ingest asks once per batch: at 200 new conversations/s most runs found nothing).
+    // A request committed after this statement stays and runs next.
+    await tx
+      .delete(jobs)
+      .where(
+        and(
+          eq(jobs.name, autoAssignJobName),
+          eq(jobs.status, 'queued'),
+          eq(jobs.workspaceId, workspaceId),
+          lte(jobs.runAt, sql`now()`),
+        ),
+      );
     const queued = await tx
       .select()
       .from(conversations)
@@ -214,35 +216,43 @@ export async function drainQueue(ctx: AppContext, workspaceId: string, now = new
       await tx.update(conversations).set({ queuedAt: null }).where(inArray(conversations.id, leftScope));
     // … then one conditional update for all of them (a conversation someone took meanwhile is skipped)
     // and the activity lines, notifications and events in one insert each.
-    const before = new Map(decisions.map((d) => [d.c.id, d.c]));
-    const rows: ConversationRow[] = [];
+    // The rows after the update are the rows read under the lock with the assignment applied (no re-read).
+    const rows: Array<{ before: ConversationRow; after: ConversationRow }> = [];
     for (let i = 0; i < decisions.length; i += 500) {
-      const values = decisions
-        .slice(i, i + 500)
-        .map((d) => sql`(${d.c.id}::uuid, ${d.userId}::uuid, ${d.teamId}::uuid)`);
+      const chunk = decisions.slice(i, i + 500);
+      const values = chunk.map((d) => sql`(${d.c.id}::uuid, ${d.userId}::uuid, ${d.teamId}::uuid)`);
       const result = await tx.execute(sql`
         update ${conversations} as c set assignee_id = v.assignee, team_id = v.team,
           assigned_at = ${now.toISOString()}::timestamptz, queued_at = null, updated_at = ${now.toISOString()}::timestamptz
         from (values ${sql.join(values, sql`, `)}) as v(id, assignee, team)
         where c.id = v.id and c.workspace_id = ${workspaceId} and c.assignee_id is null
         returning c.id`);
-      const ids = rowsOf<{ id: string }>(result).map((r) => r.id);
-      if (ids.length > 0)
-        rows.push(...(await tx.select().from(conversations).where(inArray(conversations.id, ids))));
+      const done = new Set(rowsOf<{ id: string }>(result).map((r) => r.id));
+      for (const d of chunk)
+        if (done.has(d.c.id))
+          rows.push({
+            before: d.c,
+            after: {
+              ...d.c,
+              assigneeId: d.userId,
+              teamId: d.teamId,
+              assignedAt: now,
+              queuedAt: null,
+              updatedAt: now,
+            },
+          });
     }
-    await afterAssignments(
-      ctx,
-      tx,
-      rows.map((after) => ({ before: before.get(after.id)!, after })),
-      null,
-      'auto',
-    );
+    await afterAssignments(ctx, tx, rows, null, 'auto');
     const assigned = rows.length;
-    for (const p of picked) {
-      await tx
-        .update(memberships)
-        .set({ lastAssignedAt: new Date(p.lastAssignedAt!) })
-        .where(and(eq(memberships.workspaceId, workspaceId), eq(memberships.userId, p.userId)));
+    // Everyone picked in this run gets their round-robin mark in one statement.
+    if (picked.size > 0) {
+      const marks = [...picked].map(
+        (p) => sql`(${p.userId}::uuid, ${new Date(p.lastAssignedAt!).toISOString()}::timestamptz)`,
+      );
+      await tx.execute(sql`
+        update ${memberships} as m set last_assigned_at = v.at
+        from (values ${sql.join(marks, sql`, `)}) as v(user_id, at)
+        where m.workspace_id = ${workspaceId} and m.user_id = v.user_id`);
     }
     return { assigned, more: queued.length > BATCH && assigned > 0 };
   });
@@ -250,8 +260,10 @@ export async function drainQueue(ctx: AppContext, workspaceId: string, now = new
   return result;
 }
 
+const autoAssignJobName = 'assignment.auto-assign';
+
 export const autoAssignJob = defineJob({
-  name: 'assignment.auto-assign',
+  name: autoAssignJobName,
   payload: z.object({ workspaceId: z.uuid() }),
   concurrency: 1,
   async run(ctx, { workspaceId }) {

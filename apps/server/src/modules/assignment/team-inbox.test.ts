@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../../db/client.js';
 import { conversations, jobs, scheduledMessages } from '../../db/schema.js';
 import { as, buildMember, type Person } from '../../test/harness.js';
 import { startWhatsAppTestbed, until, type WhatsAppTestbed } from '../../test/whatsapp-testbed.js';
@@ -194,6 +195,72 @@ describe('labels', () => {
     // Deleting the label takes it off the conversation.
     expect((await call(bed.owner, 'DELETE', `/labels/${created.json().id}`)).statusCode).toBe(204);
     expect((await call(anna, 'GET', `/conversations/${a.id}`)).json().labelIds).toEqual([]);
+  });
+});
+
+describe('label filter on both sides of its plan (2,000 conversations)', () => {
+  it('pages a label on 2,001 and one on 2,000 conversations completely, newest first, with other filters', async () => {
+    const ws = await bed.addWorkspace({ name: 'Label plans' });
+    const mk = async (name: string) => {
+      const res = await as(bed.server, ws.owner, {
+        method: 'POST',
+        url: `/api/v1/workspaces/${ws.workspaceId}/labels`,
+        payload: { name, color: '#336699' },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json().id as string;
+    };
+    const big = await mk('Big');
+    const small = await mk('Small');
+    // 2,100 conversations set-based, one minute apart; every 3rd resolved; 'Big' on the newest 2,001,
+    // 'Small' on 2,000 of them (skipping the newest 50, so its first page is not the unfiltered one).
+    const db = bed.server.ctx.db;
+    await db.execute(sql`
+      insert into contacts (id, workspace_id, wa_id_hash)
+      select gen_random_uuid(), ${ws.workspaceId}, 'label-plan-' || g from generate_series(1, 2100) g`);
+    await db.execute(sql`
+      insert into conversations (workspace_id, channel_id, contact_id, status, last_message_at)
+      select ${ws.workspaceId}, ${ws.channel.id}, c.id,
+        case when substr(c.wa_id_hash, 12)::int % 3 = 0 then 'resolved' else 'open' end,
+        timestamptz '2026-01-01T00:00:00Z' + (substr(c.wa_id_hash, 12)::int || ' minutes')::interval
+      from contacts c where c.workspace_id = ${ws.workspaceId} and c.wa_id_hash like 'label-plan-%'`);
+    const newest = rowsOf<{ id: string; status: string }>(
+      await db.execute(sql`select id, status from conversations where workspace_id = ${ws.workspaceId}
+        order by last_message_at desc, id desc`),
+    );
+    expect(newest).toHaveLength(2100);
+    const bigIds = newest.slice(0, 2001);
+    const smallIds = newest.slice(50, 2050);
+    const link = (labelId: string, offset: number, count: number) =>
+      db.execute(sql`insert into conversation_labels (conversation_id, label_id, workspace_id)
+        select id, ${labelId}::uuid, ${ws.workspaceId}::uuid from conversations where workspace_id = ${ws.workspaceId}
+        order by last_message_at desc, id desc offset ${offset} limit ${count}`);
+    await link(big, 0, 2001);
+    await link(small, 50, 2000);
+
+    const all = async (query: string) => {
+      const ids: string[] = [];
+      let before: string | undefined;
+      for (let page = 0; page < 100; page++) {
+        const res = await as(bed.server, ws.owner, {
+          method: 'GET',
+          url: `/api/v1/workspaces/${ws.workspaceId}/conversations?${query}&limit=100${before ? `&before=${encodeURIComponent(before)}` : ''}`,
+        });
+        expect(res.statusCode, res.body).toBe(200);
+        ids.push(...res.json().conversations.map((c: { id: string }) => c.id));
+        before = res.json().nextCursor ?? undefined;
+        if (!before) return ids;
+      }
+      throw new Error('did not end');
+    };
+    expect(await all(`labelId=${big}`)).toEqual(bigIds.map((r) => r.id));
+    expect(await all(`labelId=${small}`)).toEqual(smallIds.map((r) => r.id));
+    expect(await all(`labelId=${big}&status=open`)).toEqual(
+      bigIds.filter((r) => r.status === 'open').map((r) => r.id),
+    );
+    expect(await all(`labelId=${small}&status=resolved`)).toEqual(
+      smallIds.filter((r) => r.status === 'resolved').map((r) => r.id),
+    );
   });
 });
 

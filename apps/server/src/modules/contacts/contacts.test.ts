@@ -134,6 +134,15 @@ describe('contacts API', () => {
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('contact_exists');
     expect(again.json().error.details.contactId).toBe(res.json().id);
+    expect(again.json().id).toBe(res.json().id);
+    // A name is optional: the number stands for the contact until their profile name arrives.
+    const unnamed = await as(bed.server, agent, {
+      method: 'POST',
+      url: `${base}/contacts`,
+      payload: { phone: '+49 170 7654321' },
+    });
+    expect(unnamed.statusCode, unnamed.body).toBe(201);
+    expect(unnamed.json()).toMatchObject({ id: expect.any(String), name: null, phone: '+491707654321' });
     const bad = await as(bed.server, agent, {
       method: 'POST',
       url: `${base}/contacts`,

@@ -401,7 +401,10 @@ export async function createContact(
     .select({ id: contacts.id, mergedIntoId: contacts.mergedIntoId })
     .from(contacts)
     .where(and(eq(contacts.workspaceId, ws), eq(contacts.waIdHash, waIdHash)));
-  if (existing) throw new AppError('contact_exists', { contactId: existing.mergedIntoId ?? existing.id });
+  if (existing) {
+    const known = existing.mergedIntoId ?? existing.id;
+    throw new AppError('contact_exists', { contactId: known, id: known });
+  }
   const id = await ctx.db.transaction(async (tx) => {
     const [row] = await tx
       .insert(contacts)
@@ -409,9 +412,10 @@ export async function createContact(
         workspaceId: ws,
         waIdHash,
         waId: await ctx.keyring.encrypt(tx, ws, phone.waId, 'contacts.wa_id'),
-        name: await ctx.keyring.encrypt(tx, ws, input.name, 'contacts.name'),
+        name: input.name ? await ctx.keyring.encrypt(tx, ws, input.name, 'contacts.name') : null,
         nameTokens: await contactSearchTokens(ctx.keyring, tx, ws, input.name, phone.waId),
-        nameFromProfile: false,
+        // Without a name given, the customer's WhatsApp profile name fills it when they write.
+        nameFromProfile: !input.name,
         email: input.email ? await ctx.keyring.encrypt(tx, ws, input.email, 'contacts.email') : null,
         attributes: await encryptAttributes(ctx, tx, ws, mergeAttributes({}, input.attributes ?? {})),
         source: 'manual',

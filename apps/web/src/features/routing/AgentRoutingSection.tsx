@@ -70,7 +70,7 @@ export function AgentRoutingSection() {
               </Stack>
             </Group>
           </Paper>
-          <Table.ScrollContainer minWidth={isManager ? 660 : 520}>
+          <Table.ScrollContainer minWidth={isManager ? 600 : 480}>
             <Table verticalSpacing="sm" aria-label={t('agents.tableLabel')}>
               <Table.Thead>
                 <Table.Tr>
@@ -91,7 +91,7 @@ export function AgentRoutingSection() {
                   return (
                     <Table.Tr key={agent.userId} data-testid="agent-routing-row" data-user-id={agent.userId}>
                       <Table.Td>
-                        <Text size="sm" fw={600} style={{ whiteSpace: 'nowrap' }}>
+                        <Text size="sm" fw={600}>
                           {agent.name}
                         </Text>
                       </Table.Td>
@@ -114,7 +114,7 @@ export function AgentRoutingSection() {
                         </Group>
                       </Table.Td>
                       <Table.Td>
-                        <Stack gap={4} w={120}>
+                        <Stack gap={4} w={100}>
                           <Text
                             size="sm"
                             aria-label={t('agents.loadAria', { load: agent.load, capacity: agent.capacity })}
@@ -132,13 +132,7 @@ export function AgentRoutingSection() {
                       </Table.Td>
                       <Table.Td>
                         {absent && agent.absentUntil ? (
-                          <Text
-                            size="sm"
-                            c="orange.8"
-                            fw={600}
-                            style={{ whiteSpace: 'nowrap' }}
-                            data-testid="agent-absent-until"
-                          >
+                          <Text size="sm" c="orange.8" fw={600} data-testid="agent-absent-until">
                             {t('agents.absentUntil', { date: formatDate(lastAbsentDay(agent.absentUntil)) })}
                           </Text>
                         ) : (
@@ -148,7 +142,7 @@ export function AgentRoutingSection() {
                         )}
                       </Table.Td>
                       <Table.Td>
-                        <Group gap={4} justify="flex-end" wrap="nowrap">
+                        <Group gap={4} justify="flex-end">
                           {isManager && (
                             <Button
                               id={editId}

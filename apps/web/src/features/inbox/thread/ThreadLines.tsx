@@ -2,12 +2,12 @@ import { Group, Text } from '@mantine/core';
 import { IconEye, IconLock, IconPencil } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import type { MessageDto } from '../api';
+import { timeOf } from '../model';
 import { activityText, type PresenceEntry, parseMentions } from './model';
 import './i18n';
 import './thread.css';
 
-const timeOf = (iso: string, language: string) =>
-  new Intl.DateTimeFormat(language, { hour: '2-digit', minute: '2-digit' }).format(new Date(iso));
+// The same clock time as under a message bubble.
 
 type Names = Map<string, string>;
 
