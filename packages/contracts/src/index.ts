@@ -1,5 +1,6 @@
 export * from './auth.js';
 export * from './common.js';
+export * from './consents.js';
 export * from './contacts.js';
 export * from './inbox.js';
 export * from './quick-replies.js';

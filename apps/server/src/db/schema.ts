@@ -574,6 +574,10 @@ export const templates = pgTable(
     status: text('status').notNull(),
     parameterFormat: text('parameter_format').notNull().default('POSITIONAL'),
     components: jsonb('components').notNull().default([]),
+    /** Meta's reason when the template was rejected (e.g. `INVALID_FORMAT`), or paused/disabled. */
+    statusReason: text('status_reason'),
+    /** Meta's quality of the template: GREEN, YELLOW, RED or UNKNOWN. */
+    qualityScore: text('quality_score'),
     syncedAt: ts('synced_at').notNull().defaultNow(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -828,4 +832,36 @@ export const contactNotes = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [index('contact_notes_contact_idx').on(t.contactId, t.createdAt)],
+);
+
+/**
+ * The consent ledger (UWG § 7, Art. 7 GDPR): append-only, one row per event, per contact × purpose ×
+ * channel (null channel: every channel of the workspace). The current state is the newest row.
+ * `requested` is a double opt-in waiting for its confirmation; only `granted` permits marketing.
+ * A trigger refuses changes except the pseudonymisation of an erased contact (contact and evidence
+ * set to null); the row stays as proof.
+ */
+export const consents = pgTable(
+  'consents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id').references(() => contacts.id, { onDelete: 'set null' }),
+    purpose: text('purpose', { enum: ['marketing', 'service'] }).notNull(),
+    channelId: uuid('channel_id').references(() => channels.id, { onDelete: 'set null' }),
+    action: text('action', { enum: ['requested', 'granted', 'withdrawn'] }).notNull(),
+    /** How it was given or withdrawn: keyword, button, web_form, widget, import, api, agent, meta. */
+    source: text('source').notNull(),
+    /** The wording the person saw (the question, the form's text and its version). */
+    wording: text('wording'),
+    /** Encrypted: proof given with it (an import's proof column, an agent's note). */
+    evidence: text('evidence'),
+    /** The WhatsApp message that carried it (the keyword, the confirming answer, the STOP). */
+    messageId: uuid('message_id'),
+    actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('consents_contact_idx').on(t.contactId, t.purpose, t.createdAt)],
 );

@@ -17,6 +17,8 @@ function row(components: unknown[], overrides: Partial<TemplateRow> = {}): Templ
     status: 'APPROVED',
     parameterFormat: 'POSITIONAL',
     components,
+    statusReason: null,
+    qualityScore: null,
     syncedAt: at,
     createdAt: at,
     updatedAt: at,
