@@ -23,6 +23,7 @@ import { auditRoutes } from './modules/audit/routes.js';
 import { useFastHashing } from './modules/auth/passwords.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { prepareSetupToken } from './modules/auth/setup.js';
+import { broadcastRoutes } from './modules/broadcasts/index.js';
 import { ChannelCache } from './modules/channels/channel-cache.js';
 import { channelRoutes } from './modules/channels/routes.js';
 import { contactRoutes } from './modules/contacts/routes.js';
@@ -203,6 +204,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
       await api.register(routingRoutes(ctx));
       await api.register(pushRoutes(ctx));
       await api.register(scheduledRoutes(ctx));
+      await api.register(broadcastRoutes(ctx));
       await api.register(viewRoutes(ctx));
     },
     { prefix: '/api/v1' },

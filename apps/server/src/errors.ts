@@ -79,6 +79,22 @@ export const errorCodes = {
     status: 422,
     message: 'The 24-hour window is closed. Send an approved template instead.',
   },
+  template_not_approved: {
+    status: 422,
+    message: 'This number has no approved template with this name and language.',
+  },
+  template_variables_missing: {
+    status: 422,
+    message: 'Some placeholders of the template have no value.',
+  },
+  template_unsupported: {
+    status: 422,
+    message: 'Broadcasts cannot send this template yet (media header or button values).',
+  },
+  broadcast_state_invalid: {
+    status: 409,
+    message: 'The broadcast cannot do this in its current state.',
+  },
   rate_limited: { status: 429, message: 'Too many attempts. Wait a moment and try again.' },
   internal: { status: 500, message: 'Something went wrong on our side. The error was logged.' },
   whatsapp_unreachable: {

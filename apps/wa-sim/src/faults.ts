@@ -28,8 +28,20 @@ export const faultConfigSchema = z.strictObject({
       /** Add `slowMs` before answering. */
       slow: rate.default(0),
       slowMs: ms.default(1000),
+      /** Refuse a send (`POST /{PNID}/messages`) with the error `sendErrorCode` (e.g. 131048, 190). */
+      sendError: rate.default(0),
+      sendErrorCode: z.number().int().default(131048),
     })
-    .default({ error5xx: 0, timeout: 0, timeoutMs: 30_000, lostResponse: 0, slow: 0, slowMs: 1000 }),
+    .default({
+      error5xx: 0,
+      timeout: 0,
+      timeoutMs: 30_000,
+      lostResponse: 0,
+      slow: 0,
+      slowMs: 1000,
+      sendError: 0,
+      sendErrorCode: 131048,
+    }),
 });
 export type FaultConfig = z.infer<typeof faultConfigSchema>;
 export type FaultConfigInput = z.input<typeof faultConfigSchema>;

@@ -1,4 +1,5 @@
 export * from './auth.js';
+export * from './broadcasts.js';
 export * from './common.js';
 export * from './consents.js';
 export * from './contacts.js';

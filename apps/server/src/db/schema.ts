@@ -865,3 +865,96 @@ export const consents = pgTable(
   },
   (t) => [index('consents_contact_idx').on(t.contactId, t.purpose, t.createdAt)],
 );
+
+/**
+ * A newsletter: one approved template of one number to a frozen audience (broadcast_recipients).
+ * `draft` → `scheduled` | `running` → `paused` (by a person, the daily limit or a WhatsApp error) →
+ * `running` … → `completed` | `cancelled`.
+ */
+export const broadcasts = pgTable(
+  'broadcasts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    channelId: uuid('channel_id')
+      .notNull()
+      .references(() => channels.id, { onDelete: 'cascade' }),
+    templateId: uuid('template_id').references(() => templates.id, { onDelete: 'set null' }),
+    templateName: text('template_name').notNull(),
+    language: text('language').notNull(),
+    /** The template's category when created: MARKETING needs granted marketing consent per recipient. */
+    category: text('category').notNull(),
+    audience: jsonb('audience').notNull(),
+    variables: jsonb('variables').notNull().default({}),
+    state: text('state', {
+      enum: ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'],
+    })
+      .notNull()
+      .default('draft'),
+    /** Why it is paused: `manual`, `daily_limit` (resumes by itself at `resume_at`) or `whatsapp_error`. */
+    pauseReason: text('pause_reason'),
+    pauseCode: integer('pause_code'),
+    pauseDetail: text('pause_detail'),
+    resumeAt: ts('resume_at'),
+    scheduledAt: ts('scheduled_at'),
+    startedAt: ts('started_at'),
+    finishedAt: ts('finished_at'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('broadcasts_workspace_idx').on(t.workspaceId, t.createdAt, t.id)],
+);
+
+/**
+ * One contact of a broadcast, frozen at start (unique per broadcast). `send_started_at` is committed
+ * before the Graph API call; a row claimed without a wamid is never resent: a status webhook (our id in
+ * `biz_opaque_callback_data`) reconciles it, or it is reported `unknown` after a grace period.
+ */
+export const broadcastRecipients = pgTable(
+  'broadcast_recipients',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    broadcastId: uuid('broadcast_id')
+      .notNull()
+      .references(() => broadcasts.id, { onDelete: 'cascade' }),
+    contactId: uuid('contact_id')
+      .notNull()
+      .references(() => contacts.id, { onDelete: 'cascade' }),
+    /** Insertion order, the recipients page's cursor. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    state: text('state', {
+      enum: ['queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped', 'unknown'],
+    })
+      .notNull()
+      .default('queued'),
+    /** The consent entry a marketing send relied on. */
+    consentEntryId: uuid('consent_entry_id'),
+    providerMessageId: text('provider_message_id'),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    /** A failure worth retrying later (e.g. 131049, not before 24 h). */
+    retryable: boolean('retryable').notNull().default(false),
+    /** Not claimed before then (a pair-rate back-off). */
+    notBefore: ts('not_before'),
+    sendStartedAt: ts('send_started_at'),
+    sentAt: ts('sent_at'),
+    deliveredAt: ts('delivered_at'),
+    readAt: ts('read_at'),
+    failedAt: ts('failed_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('broadcast_recipients_key').on(t.broadcastId, t.contactId),
+    index('broadcast_recipients_state_idx').on(t.broadcastId, t.state, t.seq),
+    index('broadcast_recipients_page_idx').on(t.broadcastId, t.seq),
+    index('broadcast_recipients_wamid_idx').on(t.providerMessageId),
+    index('broadcast_recipients_reach_idx').on(t.workspaceId, t.sendStartedAt),
+  ],
+);

@@ -1,4 +1,5 @@
 import { autoAssignJob } from '../modules/assignment/auto-assign.js';
+import { sendBroadcastJob } from '../modules/broadcasts/send-broadcast.job.js';
 import { wakeSnoozedJob } from '../modules/conversations/workflow.js';
 import { downloadMediaJob } from '../modules/media/download-media.job.js';
 import { pushNotificationJob } from '../modules/push/index.js';
@@ -24,6 +25,7 @@ export const allJobs: JobDefinition[] = [
   wakeSnoozedJob as JobDefinition,
   sendScheduledJob as JobDefinition,
   pushNotificationJob as JobDefinition,
+  sendBroadcastJob as JobDefinition,
 ];
 
 /** Work taken in batches from its own table (see batch-pump.ts). */

@@ -75,5 +75,11 @@ export function registerGraphHooks(app: FastifyInstance, core: SimCore): void {
       throw new GraphError({ code, details: 'Injected fault: temporary server error.', isTransient: true });
     }
     if (core.faults.roll(api.slow)) await sleep(api.slowMs);
+    if (
+      request.method === 'POST' &&
+      request.url.split('?')[0]!.endsWith('/messages') &&
+      core.faults.roll(api.sendError)
+    )
+      throw new GraphError({ code: api.sendErrorCode, details: 'Injected fault: the send was refused.' });
   });
 }

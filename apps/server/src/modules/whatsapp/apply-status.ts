@@ -1,10 +1,12 @@
 import type { MessageStatus } from '@parley/whatsapp';
 import { describeErrorCode } from '@parley/whatsapp';
 import { and, eq } from 'drizzle-orm';
+import type { AppContext } from '../../context.js';
 import type { Tx } from '../../db/client.js';
 import { messageStatusEvents, messages } from '../../db/schema.js';
 import { isUuid } from '../../lib/ids.js';
 import { recordEvent } from '../../realtime/event-bus.js';
+import { applyRecipientStatus } from '../broadcasts/index.js';
 import type { ChannelRow } from '../channels/service.js';
 
 const RANK: Record<string, number> = { pending: 0, unknown: 0, sent: 1, delivered: 2, read: 3, played: 3 };
@@ -45,7 +47,9 @@ async function findMessage(tx: Tx, ch: ChannelRow, s: MessageStatus): Promise<Me
  * moves forward, a send whose API reply was lost is reconciled through `biz_opaque_callback_data`.
  * A status for a message not stored yet is kept and applied when the send records its wamid.
  */
-export async function applyStatus(tx: Tx, ch: ChannelRow, s: MessageStatus): Promise<void> {
+export async function applyStatus(ctx: AppContext, tx: Tx, ch: ChannelRow, s: MessageStatus): Promise<void> {
+  // A broadcast's send (our recipient id in the opaque data, or its wamid) is a recipient's outcome.
+  if (await applyRecipientStatus(ctx, tx, ch.id, s)) return;
   const msg = await findMessage(tx, ch, s);
   const at = new Date(Number(s.timestamp) * 1000 || Date.now());
   const inserted = await tx

@@ -90,7 +90,7 @@ export async function processDeliveries(ctx: AppContext, tx: Tx, evs: WebhookEve
     for (const ev of evs) marks.push(await collectDelivery(ctx, tx, ev, collected));
     if ((await ingestInboundMessages(ctx, tx, collected.inbound)) > 0) changed = true;
     for (const { ch, s } of collected.statuses) {
-      await applyStatus(tx, ch, s);
+      await applyStatus(ctx, tx, ch, s);
       changed = true;
     }
   });

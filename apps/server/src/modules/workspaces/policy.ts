@@ -29,7 +29,9 @@ export type WorkspaceAction =
   | 'quickReplies.write'
   | 'notifications.read'
   | 'presence.update'
-  | 'routing.manage';
+  | 'routing.manage'
+  | 'broadcasts.read'
+  | 'broadcasts.manage';
 
 const table: Record<WorkspaceAction, readonly Role[]> = {
   'workspace.read': ['owner', 'admin', 'agent'],
@@ -62,6 +64,9 @@ const table: Record<WorkspaceAction, readonly Role[]> = {
   'presence.update': ['owner', 'admin', 'agent'],
   /** Which teams work a channel, automatic assignment, members' capacity and absence. */
   'routing.manage': ['owner', 'admin'],
+  /** Newsletters: marketing to many customers is the business owners' and admins' decision. */
+  'broadcasts.read': ['owner', 'admin'],
+  'broadcasts.manage': ['owner', 'admin'],
 };
 
 /** Pure role check: may a member with `role` perform `action`? */

@@ -1,0 +1,3 @@
+export { applyRecipientStatus } from './recipient-status.js';
+export { broadcastRoutes } from './routes.js';
+export { sendBroadcastJob } from './send-broadcast.job.js';
