@@ -18,6 +18,8 @@ export type TestServer = {
   ctx: AppContext;
   database: Database;
   config: Config;
+  /** The key the server was built with: a second server on the same database needs it. */
+  masterKey: MasterKey;
   logs: string[];
   close(): Promise<void>;
 };
@@ -41,6 +43,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
     ...env,
   });
+  const masterKey = testMasterKey();
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: 'memory://' });
   await database.migrate();
   const logs: string[] = [];
@@ -54,7 +57,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const { app, ctx } = await buildApp({
     config,
     database,
-    masterKey: testMasterKey(),
+    masterKey,
     logger: { ...loggerOptions('info'), stream },
   });
   await app.ready();
@@ -63,6 +66,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ctx,
     database,
     config,
+    masterKey,
     logs,
     async close() {
       await app.close();
