@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contacts } from '../../db/schema.js';
 import { as } from '../../test/harness.js';
 import { startWhatsAppTestbed, until, type WhatsAppTestbed } from '../../test/whatsapp-testbed.js';
-import { recordConsents } from '../consents/service.js';
+import { consentStatesOf, recordConsents } from '../consents/service.js';
 
 /**
  * Broadcasts through the real server over HTTP and the simulator over HTTP: validation, the consent
@@ -295,5 +295,21 @@ describe("WhatsApp's refusals", () => {
     const done = await settled(id);
     expect(done.counts.sent + done.counts.delivered + done.counts.read).toBe(2);
     for (const p of people) expect(await bed.sentTo(p.waId)).toHaveLength(1);
+  });
+
+  it('131050 (the customer stopped marketing in WhatsApp) fails the recipient and withdraws marketing consent in the ledger', async () => {
+    const p = await contact('Olga Optout');
+    await consent(p.id, 'granted');
+    await bed.faults({ api: { sendError: 1, sendErrorCode: 131050 } });
+    const id = await broadcast({ ...sale, audience: { contactIds: [p.id] } });
+    try {
+      await post(`/broadcasts/${id}/start`);
+      expect((await settled(id)).counts.failed).toBe(1);
+    } finally {
+      await bed.faults({});
+    }
+    expect((await allRecipients(id)).items[0]?.error).toMatchObject({ code: '131050', retryable: false });
+    const states = await consentStatesOf(bed.server.ctx.db, bed.workspaceId, [p.id], bed.channel.id);
+    expect(states.get(p.id)?.marketing.state).toBe('withdrawn');
   });
 });
