@@ -8,6 +8,7 @@ import { AppError } from '../../errors.js';
 import { channelCredentials } from '../channels/service.js';
 import { graphRequest } from '../whatsapp/graph-client.js';
 import { placeholdersOf } from './placeholders.js';
+import { statusReasonOf } from './status-reason.js';
 
 type TemplateRow = typeof templates.$inferSelect;
 type Component = {
@@ -164,15 +165,22 @@ export async function getTemplate(db: DbOrTx, workspaceId: string, templateId: s
   return t;
 }
 
-/** Applies a `message_template_status_update` webhook (APPROVED, REJECTED, PAUSED…). */
+/** Applies a `message_template_status_update` webhook (APPROVED, REJECTED, PAUSED…) and keeps Meta's reason. */
 export async function applyTemplateStatus(
   tx: DbOrTx,
   channelId: string,
-  update: { message_template_name: string; message_template_language: string; event: string },
+  update: {
+    message_template_name: string;
+    message_template_language: string;
+    event: string;
+    reason?: string | null;
+    rejection_info?: { reason?: string };
+    other_info?: { title?: string };
+  },
 ): Promise<void> {
   await tx
     .update(templates)
-    .set({ status: update.event.toUpperCase(), updatedAt: new Date() })
+    .set({ status: update.event.toUpperCase(), statusReason: statusReasonOf(update), updatedAt: new Date() })
     .where(
       and(
         eq(templates.channelId, channelId),
