@@ -26,6 +26,7 @@ import { prepareSetupToken } from './modules/auth/setup.js';
 import { broadcastRoutes } from './modules/broadcasts/index.js';
 import { ChannelCache } from './modules/channels/channel-cache.js';
 import { channelRoutes } from './modules/channels/routes.js';
+import { consentRoutes } from './modules/consents/routes.js';
 import { contactRoutes } from './modules/contacts/routes.js';
 import { conversationRoutes } from './modules/conversations/routes.js';
 import { labelRoutes } from './modules/labels/routes.js';
@@ -198,6 +199,7 @@ export async function buildApp(opts: BuildOptions): Promise<{ app: FastifyInstan
       await api.register(mediaRoutes(ctx));
       await api.register(templateRoutes(ctx));
       await api.register(contactRoutes(ctx));
+      await api.register(consentRoutes(ctx));
       await api.register(quickReplyRoutes(ctx));
       await api.register(labelRoutes(ctx));
       await api.register(notificationRoutes(ctx));

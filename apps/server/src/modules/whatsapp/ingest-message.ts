@@ -6,6 +6,7 @@ import type { Tx } from '../../db/client.js';
 import { contacts, conversations, messages } from '../../db/schema.js';
 import { recordEvent } from '../../realtime/event-bus.js';
 import { requestAutoAssignFor } from '../assignment/auto-assign.js';
+import { applyConsentKeywords, buttonIdOf, type ConsentCandidate } from '../consents/keywords.js';
 import type { ChannelRow } from '../channels/service.js';
 import { attachInboundMedia } from '../media/index.js';
 import { notifyAssigneesOfMessages } from '../notifications/index.js';
@@ -206,6 +207,7 @@ export async function ingestInboundMessages(ctx: AppContext, tx: Tx, items: Inbo
   // the customer: they do not count as unread, open the 24-hour window (contract 8.1), reopen the
   // conversation or become its preview.
   const bumps = new Map<string, { ws: string; at: Date; preview: string; count: number }>();
+  const consentCandidates: ConsentCandidate[] = [];
   let fresh = 0;
   for (const p of prepared) {
     const key = `${p.ch.id}|${p.m.id}`;
@@ -221,6 +223,16 @@ export async function ingestInboundMessages(ctx: AppContext, tx: Tx, items: Inbo
       p.type !== 'request_welcome' &&
       !blockedContacts.has(contactOf(p))
     ) {
+      if (p.type === 'text' || p.type === 'button' || p.type === 'interactive')
+        consentCandidates.push({
+          workspaceId: p.ws,
+          channelId: p.ch.id,
+          contactId: contactOf(p),
+          conversationId,
+          messageId: id,
+          text: p.text,
+          buttonId: buttonIdOf(p.m as { type: string }),
+        });
       const bump = bumps.get(conversationId);
       const preview = previewOf({ type: p.type, text: p.text });
       // The preview is the message processed last, as it was one by one.
@@ -267,5 +279,8 @@ export async function ingestInboundMessages(ctx: AppContext, tx: Tx, items: Inbo
   for (const [ws, ids] of byWorkspace) await requestAutoAssignFor(tx, ws, ids);
   // 8. Their assignees hear of the new message (one unread notification per conversation at most).
   await notifyAssigneesOfMessages(tx, [...bumps.keys()]);
+  // 9. Consent keywords (STOP, START, the answer to the confirmation question) change the ledger and
+  // are answered in this transaction: a withdrawal is in force once the message is stored.
+  await applyConsentKeywords(ctx, tx, consentCandidates);
   return fresh;
 }

@@ -148,6 +148,7 @@ export const sendMessageJob = defineJob({
         template: graphMediaId ? withHeaderMedia(content.template, graphMediaId) : content.template,
       };
     } else if (m.type === 'reaction') payload = { type: 'reaction', reaction: content.reaction };
+    else if (m.type === 'interactive') payload = { type: 'interactive', interactive: content.interactive };
     else if (m.type === 'text') {
       payload = { type: 'text', text: { body: text, preview_url: content.preview_url === true } };
     } else {

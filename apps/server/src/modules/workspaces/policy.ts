@@ -22,6 +22,7 @@ export type WorkspaceAction =
   | 'contacts.export'
   | 'contacts.attributes'
   | 'contacts.merge'
+  | 'consents.settings'
   | 'attributes.manage'
   | 'labels.read'
   | 'labels.manage'
@@ -54,6 +55,8 @@ const table: Record<WorkspaceAction, readonly Role[]> = {
   'contacts.export': ['owner', 'admin'],
   'contacts.attributes': ['owner', 'admin'],
   'contacts.merge': ['owner', 'admin'],
+  /** Opt-in/opt-out keywords and the confirmation texts of the double opt-in. */
+  'consents.settings': ['owner', 'admin'],
   'attributes.manage': ['owner', 'admin'],
   'labels.read': ['owner', 'admin', 'agent'],
   'labels.manage': ['owner', 'admin'],
