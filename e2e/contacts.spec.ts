@@ -77,6 +77,13 @@ describe('contacts, end to end in Chromium', () => {
     await page.getByTestId('contact-note-input').fill('Mag <b>keine</b> Anrufe');
     await page.getByRole('button', { name: 'Add note' }).click();
     await page.getByTestId('contact-note').filter({ hasText: 'Mag <b>keine</b> Anrufe' }).waitFor();
+    // Consent recorded by hand (a signed paper form): appended to the ledger, shown as granted.
+    await expect.poll(() => page.getByTestId('consent-state-marketing').textContent()).toBe('Not asked');
+    await page.getByRole('button', { name: 'Record consent' }).click();
+    await page.getByTestId('consent-evidence').fill('Paper form of 2026-12-01, filed in folder 3');
+    await page.getByTestId('consent-save').click();
+    await expect.poll(() => page.getByTestId('consent-state-marketing').textContent()).toBe('Granted');
+    await page.getByTestId('consent-history').getByText('Paper form of 2026-12-01').waitFor();
     await screenshot(page, 'contacts-02-profile');
 
     // Block, with a confirmation; then unblock.

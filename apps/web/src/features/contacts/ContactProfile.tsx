@@ -30,6 +30,7 @@ import { ErrorState } from '../../components/ErrorState';
 import { FormError } from '../../components/FormError';
 import { fieldErrors } from '../../lib/forms';
 import { notifySuccess } from '../../lib/notify';
+import { ConsentCard } from '../consents/ConsentCard';
 import { useLabelList } from '../labels/api';
 import { useWorkspace } from '../shell/workspace-context';
 import {
@@ -122,6 +123,7 @@ function Profile({ c }: { c: ContactProfileDto }) {
         <Stack gap="md">
           <Details c={c} />
           <LabelsCard c={c} />
+          <ConsentCard contactId={c.id} />
         </Stack>
         <Stack gap="md">
           <Notes c={c} />
