@@ -34,6 +34,9 @@ const QuickRepliesSettingsPage = lazy(() =>
     default: m.QuickRepliesSettingsPage,
   })),
 );
+const ConsentSettingsPage = lazy(() =>
+  import('./features/consents/ConsentSettingsPage').then((m) => ({ default: m.ConsentSettingsPage })),
+);
 const ContactsPage = lazy(() =>
   import('./features/contacts/ContactsPage').then((m) => ({ default: m.ContactsPage })),
 );
@@ -83,6 +86,7 @@ export const router = createBrowserRouter([
               { path: 'teams', element: <TeamsSettingsPage /> },
               { path: 'quick-replies', element: <QuickRepliesSettingsPage /> },
               { path: 'labels', element: <LabelsSettingsPage /> },
+              { path: 'consent', element: <ConsentSettingsPage /> },
               { path: 'channels', element: <ChannelsSettingsPage /> },
               { path: 'workspace', element: <WorkspaceSettingsPage /> },
               { path: 'audit', element: <AuditLogPage /> },

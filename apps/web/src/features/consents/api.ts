@@ -1,6 +1,11 @@
-import type { ConsentEntryDto, ConsentHistoryResponse, RecordConsentRequest } from '@parley/contracts';
+import type {
+  ConsentEntryDto,
+  ConsentHistoryResponse,
+  ConsentSettingsDto,
+  RecordConsentRequest,
+} from '@parley/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiGet, apiPost, workspacePath } from '../../lib/api';
+import { apiGet, apiPatch, apiPost, workspacePath } from '../../lib/api';
 import { formErrors } from '../../lib/query-client';
 
 const consentsKey = (ws: string, contactId: string) =>
@@ -24,4 +29,30 @@ export function useRecordConsent(ws: string, contactId: string) {
     meta: { inlineErrors: formErrors },
     onSettled: () => qc.invalidateQueries({ queryKey: consentsKey(ws, contactId) }),
   });
+}
+
+const settingsKey = (ws: string) => ['workspace', ws, 'consent-settings'] as const;
+
+/** The workspace's opt-in/opt-out keywords and the texts of the double opt-in. */
+export function useConsentSettings(ws: string) {
+  return useQuery({
+    queryKey: settingsKey(ws),
+    queryFn: () => apiGet<ConsentSettingsDto>(workspacePath(ws, '/consent-settings')),
+  });
+}
+
+export function useUpdateConsentSettings(ws: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: Partial<ConsentSettingsDto>) =>
+      apiPatch<ConsentSettingsDto>(workspacePath(ws, '/consent-settings'), body),
+    meta: { inlineErrors: formErrors },
+    onSuccess: (data) => qc.setQueryData(settingsKey(ws), data),
+  });
+}
+
+/** The wa.me link that opens a chat with the number, the first opt-in keyword already typed. */
+export function signUpLink(displayPhoneNumber: string, keyword: string): string {
+  const digits = displayPhoneNumber.replace(/\D/g, '');
+  return `https://wa.me/${digits}?text=${encodeURIComponent(keyword)}`;
 }

@@ -4,6 +4,7 @@ import {
   IconBrandWhatsapp,
   IconBuilding,
   IconHistory,
+  IconShieldCheck,
   IconShieldLock,
   IconTag,
   IconUser,
@@ -14,6 +15,7 @@ import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, NavLink as RouterNavLink, useLocation } from 'react-router';
 import { FullPageLoader } from '../../components/FullPageLoader';
+import '../consents/i18n';
 import '../labels/i18n';
 import '../quick-replies/i18n';
 import { useWorkspace } from '../shell/workspace-context';
@@ -34,6 +36,7 @@ export function SettingsLayout() {
     { path: 'teams', label: t('settings.teams'), icon: IconUsersGroup },
     { path: 'quick-replies', label: t('nav', { ns: 'quickReplies' }), icon: IconBolt },
     { path: 'labels', label: t('nav', { ns: 'labels' }), icon: IconTag },
+    { path: 'consent', label: t('nav', { ns: 'consents' }), icon: IconShieldCheck },
     { path: 'channels', label: t('channels.nav'), icon: IconBrandWhatsapp },
     // Agents see the workspace settings read-only.
     { path: 'workspace', label: t('settings.workspace'), icon: IconBuilding },

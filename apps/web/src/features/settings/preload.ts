@@ -11,6 +11,7 @@ export function preloadSettings(): void {
     import('../teams/TeamsSettingsPage'),
     import('../quick-replies/QuickRepliesSettingsPage'),
     import('../labels/LabelsSettingsPage'),
+    import('../consents/ConsentSettingsPage'),
     import('../workspaces/WorkspaceSettingsPage'),
     import('../audit/AuditLogPage'),
   ]).catch(() => undefined);
