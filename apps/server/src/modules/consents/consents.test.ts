@@ -219,6 +219,29 @@ describe('double opt-in and opt-out in WhatsApp', () => {
   });
 });
 
+describe("WhatsApp's own opt-out", () => {
+  it('a user_preferences "stop" webhook withdraws marketing consent with source meta', async () => {
+    const waId = nextWaId();
+    const contactId = await writes(waId, 'Mia Meta', { type: 'text', text: { body: 'Hallo' } });
+    await post(`/contacts/${contactId}/consents`, {
+      purpose: 'marketing',
+      action: 'granted',
+      source: 'web_form',
+    });
+    const r = await fetch(`${bed.sim.url}/_sim/customers`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ wa_id: waId, name: 'Mia Meta', marketing_opt_out: true }),
+    });
+    expect(r.status, await r.text()).toBeLessThan(300);
+    const h = await until('meta opt-out', async () => {
+      const x = await history(contactId);
+      return x.current.marketing === 'withdrawn' ? x : null;
+    });
+    expect(h.items.at(-1)).toMatchObject({ action: 'withdrawn', source: 'meta' });
+  });
+});
+
 describe('the ledger is append-only', () => {
   it('refuses to change or delete an entry, and lets an erased contact’s entries lose the contact', async () => {
     const created = await post('/contacts', { phone: `+${nextWaId()}`, name: 'Anna Append' });

@@ -10,7 +10,7 @@ import type {
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { type DbOrTx, rowsOf } from '../../db/client.js';
-import { channels, consents, workspaces } from '../../db/schema.js';
+import { channels, consents, contacts, workspaces } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
 import { recordAudit } from '../audit/service.js';
@@ -276,4 +276,46 @@ export async function recordMetaOptOut(
       at: input.at,
     },
   ]);
+}
+
+type UserPreference = {
+  wa_id?: string;
+  category: string;
+  value: string;
+  detail?: string;
+  timestamp?: string | number;
+};
+
+/**
+ * A `user_preferences` webhook: a customer stopped marketing messages from the business inside
+ * WhatsApp. `stop` withdraws marketing consent for the channel (source `meta`). `resume` only lifts
+ * WhatsApp's own block; it is not consent under UWG § 7, so nothing is granted. Unknown numbers are
+ * ignored (Parley keeps no contact for someone who never wrote and was never added).
+ */
+export async function applyUserPreferences(
+  ctx: AppContext,
+  tx: DbOrTx,
+  ch: { id: string; workspaceId: string },
+  preferences: UserPreference[],
+): Promise<void> {
+  for (const p of preferences) {
+    if (p.category !== 'marketing_messages' || p.value !== 'stop' || !p.wa_id) continue;
+    const hash = await ctx.keyring.blindIndex(tx, ch.workspaceId, 'contacts.wa_id', p.wa_id);
+    const [contact] = await tx
+      .select({ id: contacts.id })
+      .from(contacts)
+      .where(and(eq(contacts.workspaceId, ch.workspaceId), eq(contacts.waIdHash, hash)));
+    if (!contact) continue;
+    // Recorded when Parley learns it: Meta's time has whole seconds and would sort before an entry
+    // made in the same second; it is kept in the wording.
+    const seconds = Number(p.timestamp);
+    const when =
+      Number.isFinite(seconds) && seconds > 0 ? ` (${new Date(seconds * 1000).toISOString()})` : '';
+    await recordMetaOptOut(ctx, tx, {
+      workspaceId: ch.workspaceId,
+      contactId: contact.id,
+      channelId: ch.id,
+      detail: `${p.detail ?? 'Stopped marketing messages in WhatsApp'}${when}`,
+    });
+  }
 }

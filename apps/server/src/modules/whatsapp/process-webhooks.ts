@@ -7,6 +7,7 @@ import type { BatchPumpDefinition } from '../../jobs/batch-pump.js';
 import { backoffMs } from '../../jobs/define-job.js';
 import { withBatchedEvents } from '../../realtime/event-bus.js';
 import type { ChannelRow } from '../channels/service.js';
+import { applyUserPreferences } from '../consents/service.js';
 import { applyTemplateStatus } from '../templates/service.js';
 import { applyStatus } from './apply-status.js';
 import { type InboundItem, ingestInboundMessages } from './ingest-message.js';
@@ -55,6 +56,11 @@ async function collectDelivery(ctx: AppContext, tx: Tx, ev: WebhookEventRow, int
     for (const change of entry.changes) {
       if (change.field === 'message_template_status_update') {
         await applyTemplateStatus(tx, ch.id, change.value);
+        continue;
+      }
+      if (change.field === 'user_preferences') {
+        if (change.value.metadata.phone_number_id === ch.phoneNumberId)
+          await applyUserPreferences(ctx, tx, ch, change.value.user_preferences);
         continue;
       }
       if (change.field !== 'messages') continue;
