@@ -87,6 +87,18 @@ export const errorCodes = {
     status: 422,
     message: 'Some placeholders of the template have no value.',
   },
+  template_rules_broken: {
+    status: 422,
+    message: "The template breaks WhatsApp's rules; each issue names the field and the rule.",
+  },
+  template_exists: {
+    status: 409,
+    message: 'This number already has a template with this name and language.',
+  },
+  template_refused: {
+    status: 422,
+    message: 'WhatsApp refused the template. The details say why.',
+  },
   template_unsupported: {
     status: 422,
     message: 'Broadcasts cannot send this template yet (media header or button values).',

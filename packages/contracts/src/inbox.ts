@@ -291,6 +291,10 @@ export const templateDto = z.object({
   language: z.string(),
   category: z.string(),
   status: z.string(),
+  /** Meta's reason for a rejection, pause or disablement (e.g. `INVALID_FORMAT`), null otherwise. */
+  statusReason: z.string().nullable().optional(),
+  /** Meta's quality rating of the template: GREEN, YELLOW, RED or UNKNOWN; null before Meta rated it. */
+  qualityScore: z.string().nullable().optional(),
   parameterFormat: z.enum(['POSITIONAL', 'NAMED']),
   components: z.array(z.record(z.string(), z.unknown())),
   /** Placeholders of the body, in order: ["1","2"] or ["first_name", …]. */

@@ -7,4 +7,5 @@ export * from './inbox.js';
 export * from './quick-replies.js';
 export * from './realtime.js';
 export * from './team-inbox.js';
+export * from './templates.js';
 export * from './workspaces.js';

@@ -1,12 +1,20 @@
-import { channelParams, templateListQuery, templateListResponse, workspaceParams } from '@parley/contracts';
+import {
+  channelParams,
+  createTemplateRequest,
+  templateDto,
+  templateListQuery,
+  templateListResponse,
+  workspaceParams,
+} from '@parley/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
+import { requireMember } from '../../http/auth.js';
 import { responses } from '../../http/route-helpers.js';
 import { getChannel } from '../channels/service.js';
 import { GraphApiError } from '../whatsapp/graph-client.js';
-import { listTemplates, syncTemplates } from './service.js';
+import { createTemplate, deleteTemplate, listTemplates, syncTemplates } from './service.js';
 
 export function templateRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -26,6 +34,38 @@ export function templateRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       async (request) => ({
         templates: await listTemplates(ctx.db, request.params.workspaceId, request.query),
       }),
+    );
+    app.post(
+      '/workspaces/:workspaceId/channels/:channelId/templates',
+      {
+        config: { access: 'templates.manage' },
+        schema: {
+          tags,
+          summary: "Create a template and submit it to Meta's review (checked against Meta's rules first)",
+          params: channelParams,
+          body: createTemplateRequest,
+          response: responses({ 201: templateDto }),
+        },
+      },
+      async (request, reply) =>
+        reply
+          .code(201)
+          .send(await createTemplate(ctx, requireMember(request), request.params.channelId, request.body)),
+    );
+    app.delete(
+      '/workspaces/:workspaceId/templates/:templateId',
+      {
+        config: { access: 'templates.manage' },
+        schema: {
+          tags,
+          summary: 'Delete a template at Meta and here (this language only)',
+          params: z.object({ workspaceId: z.uuid(), templateId: z.uuid() }),
+        },
+      },
+      async (request, reply) => {
+        await deleteTemplate(ctx, requireMember(request), request.params.templateId);
+        return reply.code(204).send();
+      },
     );
     app.post(
       '/workspaces/:workspaceId/channels/:channelId/templates/sync',

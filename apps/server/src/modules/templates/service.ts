@@ -1,14 +1,18 @@
-import type { TemplateDto } from '@parley/contracts';
+import type { CreateTemplateRequest, TemplateDto } from '@parley/contracts';
 import { templatesListResponseSchema } from '@parley/whatsapp';
 import { and, asc, eq, lt } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
 import { channels, templates } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
-import { channelCredentials } from '../channels/service.js';
-import { graphRequest } from '../whatsapp/graph-client.js';
+import type { Member } from '../../http/auth.js';
+import { recordAudit } from '../audit/service.js';
+import { channelCredentials, getChannel } from '../channels/service.js';
+import { GraphApiError, graphRequest } from '../whatsapp/graph-client.js';
+import { toGraphTemplatePayload } from './draft-components.js';
 import { placeholdersOf } from './placeholders.js';
 import { statusReasonOf } from './status-reason.js';
+import { checkTemplateDraft } from './template-rules.js';
 
 type TemplateRow = typeof templates.$inferSelect;
 type Component = {
@@ -70,6 +74,8 @@ export function toTemplateDto(t: TemplateRow): TemplateDto {
     language: t.language,
     category: t.category,
     status: t.status,
+    statusReason: t.statusReason ?? null,
+    qualityScore: t.qualityScore ?? null,
     parameterFormat: t.parameterFormat === 'NAMED' ? ('NAMED' as const) : ('POSITIONAL' as const),
     components: components as Record<string, unknown>[],
     bodyParameters: placeholdersOf(bodyTextOf(t)),
@@ -188,4 +194,108 @@ export async function applyTemplateStatus(
         eq(templates.language, update.message_template_language),
       ),
     );
+}
+
+/**
+ * Submits a new template for the channel's WhatsApp Business Account: checked against Meta's rules
+ * first (every broken rule at once, `template_rules_broken` with `details.issues[{ path, rule }]`),
+ * refused when the number already has one with this name and language (`template_exists`), then
+ * created at Meta and stored as Meta answered (normally PENDING; the review's outcome arrives by
+ * webhook).
+ */
+export async function createTemplate(
+  ctx: AppContext,
+  member: Member,
+  channelId: string,
+  draft: CreateTemplateRequest,
+): Promise<TemplateDto> {
+  const ch = await getChannel(ctx.db, member.workspaceId, channelId);
+  const issues = checkTemplateDraft(draft);
+  if (issues.length > 0)
+    throw new AppError('template_rules_broken', {
+      issues: issues.map((i) => ({ path: `body.${i.path}`, rule: i.rule, message: i.message })),
+    });
+  const [existing] = await ctx.db
+    .select({ id: templates.id })
+    .from(templates)
+    .where(
+      and(
+        eq(templates.channelId, ch.id),
+        eq(templates.name, draft.name),
+        eq(templates.language, draft.language),
+      ),
+    );
+  if (existing) throw new AppError('template_exists', { id: existing.id });
+  const payload = toGraphTemplatePayload(draft);
+  const creds = await channelCredentials(ctx, ctx.db, ch);
+  let created: { id?: string; status?: string; category?: string };
+  try {
+    created = await graphRequest(creds, 'POST', `${ch.wabaId}/message_templates`, payload);
+  } catch (err) {
+    if (err instanceof GraphApiError)
+      throw new AppError('template_refused', { graphCode: err.code, graphTitle: err.title });
+    throw err;
+  }
+  const now = new Date();
+  const [row] = await ctx.db.transaction(async (tx) => {
+    const rows = await tx
+      .insert(templates)
+      .values({
+        workspaceId: ch.workspaceId,
+        channelId: ch.id,
+        providerTemplateId: created.id ?? null,
+        name: draft.name,
+        language: draft.language,
+        category: (created.category ?? draft.category).toUpperCase(),
+        status: (created.status ?? 'PENDING').toUpperCase(),
+        parameterFormat: 'POSITIONAL',
+        components: payload.components,
+        syncedAt: now,
+      })
+      .onConflictDoNothing({ target: [templates.channelId, templates.name, templates.language] })
+      .returning();
+    await recordAudit(ctx, tx, {
+      type: 'template.created',
+      workspaceId: ch.workspaceId,
+      actorId: member.user.id,
+      subjectType: 'template',
+      subjectId: rows[0]?.id ?? null,
+      data: { name: draft.name, language: draft.language, category: draft.category },
+    });
+    return rows;
+  });
+  if (!row) throw new AppError('template_exists');
+  return toTemplateDto(row);
+}
+
+/** Deletes a template at Meta (by name and id: only this language) and here. */
+export async function deleteTemplate(ctx: AppContext, member: Member, templateId: string): Promise<void> {
+  const t = await getTemplate(ctx.db, member.workspaceId, templateId);
+  const ch = await getChannel(ctx.db, member.workspaceId, t.channelId);
+  const creds = await channelCredentials(ctx, ctx.db, ch);
+  const query = new URLSearchParams({
+    name: t.name,
+    ...(t.providerTemplateId ? { hsm_id: t.providerTemplateId } : {}),
+  });
+  try {
+    await graphRequest(creds, 'DELETE', `${ch.wabaId}/message_templates?${query}`);
+  } catch (err) {
+    // Already gone at Meta: remove it here too.
+    if (!(err instanceof GraphApiError && err.httpStatus === 404)) {
+      if (err instanceof GraphApiError)
+        throw new AppError('template_refused', { graphCode: err.code, graphTitle: err.title });
+      throw err;
+    }
+  }
+  await ctx.db.transaction(async (tx) => {
+    await tx.delete(templates).where(eq(templates.id, t.id));
+    await recordAudit(ctx, tx, {
+      type: 'template.deleted',
+      workspaceId: t.workspaceId,
+      actorId: member.user.id,
+      subjectType: 'template',
+      subjectId: t.id,
+      data: { name: t.name, language: t.language },
+    });
+  });
 }

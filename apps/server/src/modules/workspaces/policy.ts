@@ -23,6 +23,7 @@ export type WorkspaceAction =
   | 'contacts.attributes'
   | 'contacts.merge'
   | 'consents.settings'
+  | 'templates.manage'
   | 'attributes.manage'
   | 'labels.read'
   | 'labels.manage'
@@ -57,6 +58,8 @@ const table: Record<WorkspaceAction, readonly Role[]> = {
   'contacts.merge': ['owner', 'admin'],
   /** Opt-in/opt-out keywords and the confirmation texts of the double opt-in. */
   'consents.settings': ['owner', 'admin'],
+  /** Creating and deleting message templates at Meta. */
+  'templates.manage': ['owner', 'admin'],
   'attributes.manage': ['owner', 'admin'],
   'labels.read': ['owner', 'admin', 'agent'],
   'labels.manage': ['owner', 'admin'],
