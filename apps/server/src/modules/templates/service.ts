@@ -1,6 +1,6 @@
 import type { CreateTemplateRequest, TemplateDto } from '@parley/contracts';
 import { templatesListResponseSchema } from '@parley/whatsapp';
-import { and, asc, eq, lt } from 'drizzle-orm';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
 import { channels, templates } from '../../db/schema.js';
@@ -215,27 +215,9 @@ export async function createTemplate(
     throw new AppError('template_rules_broken', {
       issues: issues.map((i) => ({ path: `body.${i.path}`, rule: i.rule, message: i.message })),
     });
-  const [existing] = await ctx.db
-    .select({ id: templates.id })
-    .from(templates)
-    .where(
-      and(
-        eq(templates.channelId, ch.id),
-        eq(templates.name, draft.name),
-        eq(templates.language, draft.language),
-      ),
-    );
-  if (existing) throw new AppError('template_exists', { id: existing.id });
   const payload = toGraphTemplatePayload(draft);
-  const creds = await channelCredentials(ctx, ctx.db, ch);
-  let created: { id?: string; status?: string; category?: string };
-  try {
-    created = await graphRequest(creds, 'POST', `${ch.wabaId}/message_templates`, payload);
-  } catch (err) {
-    if (err instanceof GraphApiError)
-      throw new AppError('template_refused', { graphCode: err.code, graphTitle: err.title });
-    throw err;
-  }
+  // The row exists before Meta hears of it: the review's webhook can arrive before Meta's answer to
+  // the create call does, and must find the template to update.
   const now = new Date();
   const [row] = await ctx.db.transaction(async (tx) => {
     const rows = await tx
@@ -243,29 +225,62 @@ export async function createTemplate(
       .values({
         workspaceId: ch.workspaceId,
         channelId: ch.id,
-        providerTemplateId: created.id ?? null,
         name: draft.name,
         language: draft.language,
-        category: (created.category ?? draft.category).toUpperCase(),
-        status: (created.status ?? 'PENDING').toUpperCase(),
+        category: draft.category.toUpperCase(),
+        status: 'PENDING',
         parameterFormat: 'POSITIONAL',
         components: payload.components,
         syncedAt: now,
       })
       .onConflictDoNothing({ target: [templates.channelId, templates.name, templates.language] })
       .returning();
-    await recordAudit(ctx, tx, {
-      type: 'template.created',
-      workspaceId: ch.workspaceId,
-      actorId: member.user.id,
-      subjectType: 'template',
-      subjectId: rows[0]?.id ?? null,
-      data: { name: draft.name, language: draft.language, category: draft.category },
-    });
+    if (rows[0])
+      await recordAudit(ctx, tx, {
+        type: 'template.created',
+        workspaceId: ch.workspaceId,
+        actorId: member.user.id,
+        subjectType: 'template',
+        subjectId: rows[0].id,
+        data: { name: draft.name, language: draft.language, category: draft.category },
+      });
     return rows;
   });
-  if (!row) throw new AppError('template_exists');
-  return toTemplateDto(row);
+  if (!row) {
+    const [existing] = await ctx.db
+      .select({ id: templates.id })
+      .from(templates)
+      .where(
+        and(
+          eq(templates.channelId, ch.id),
+          eq(templates.name, draft.name),
+          eq(templates.language, draft.language),
+        ),
+      );
+    throw new AppError('template_exists', { id: existing?.id });
+  }
+  const creds = await channelCredentials(ctx, ctx.db, ch);
+  let created: { id?: string; status?: string; category?: string };
+  try {
+    created = await graphRequest(creds, 'POST', `${ch.wabaId}/message_templates`, payload);
+  } catch (err) {
+    await ctx.db.delete(templates).where(eq(templates.id, row.id));
+    if (err instanceof GraphApiError)
+      throw new AppError('template_refused', { graphCode: err.code, graphTitle: err.title });
+    throw err;
+  }
+  // Meta's id and category; its status only while no webhook has moved the template on.
+  const [updated] = await ctx.db
+    .update(templates)
+    .set({
+      providerTemplateId: created.id ?? null,
+      category: (created.category ?? draft.category).toUpperCase(),
+      status: sql`case when ${templates.status} = 'PENDING' then ${(created.status ?? 'PENDING').toUpperCase()} else ${templates.status} end`,
+      updatedAt: new Date(),
+    })
+    .where(eq(templates.id, row.id))
+    .returning();
+  return toTemplateDto(updated ?? row);
 }
 
 /** Deletes a template at Meta (by name and id: only this language) and here. */
