@@ -14,6 +14,9 @@ export const CONSENT_YES = 'parley.consent.yes';
 export const CONSENT_NO = 'parley.consent.no';
 export const CONSENT_STOP = 'parley.consent.stop';
 
+/** Longer messages are conversation, never a keyword or an answer (keywords are at most 40 characters). */
+const MAX_KEYWORD_MESSAGE = 60;
+
 /** A typed "yes" confirms only a question asked this recently; the button confirms while it is open. */
 const TYPED_ANSWER_MS = 24 * 3600_000;
 
@@ -53,7 +56,7 @@ function decide(c: ConsentCandidate, s: ConsentSettingsDto): Decision | null {
   if (c.buttonId === CONSENT_STOP) return { kind: 'opt_out', source: 'button' };
   if (c.buttonId === CONSENT_YES) return { kind: 'answer', yes: true, source: 'button' };
   if (c.buttonId === CONSENT_NO) return { kind: 'answer', yes: false, source: 'button' };
-  if (!c.text || c.text.length > 60) return null;
+  if (!c.text || c.text.length > MAX_KEYWORD_MESSAGE) return null;
   const word = normalizeKeyword(c.text);
   if (word === '') return null;
   const source = c.buttonId ? 'button' : 'keyword';
@@ -143,6 +146,8 @@ export async function applyConsentKeywords(
 ): Promise<void> {
   const settings = new Map<string, ConsentSettingsDto>();
   for (const c of candidates) {
+    // Most messages are conversation: no settings read for them on the ingest path.
+    if (!c.buttonId && (!c.text || c.text.length > MAX_KEYWORD_MESSAGE)) continue;
     let s = settings.get(c.workspaceId);
     if (!s) {
       s = await consentSettingsOf(tx, c.workspaceId);

@@ -74,8 +74,8 @@ export function toTemplateDto(t: TemplateRow): TemplateDto {
     language: t.language,
     category: t.category,
     status: t.status,
-    statusReason: t.statusReason ?? null,
-    qualityScore: t.qualityScore ?? null,
+    statusReason: t.statusReason,
+    qualityScore: t.qualityScore,
     parameterFormat: t.parameterFormat === 'NAMED' ? ('NAMED' as const) : ('POSITIONAL' as const),
     components: components as Record<string, unknown>[],
     bodyParameters: placeholdersOf(bodyTextOf(t)),
@@ -295,12 +295,10 @@ export async function deleteTemplate(ctx: AppContext, member: Member, templateId
   try {
     await graphRequest(creds, 'DELETE', `${ch.wabaId}/message_templates?${query}`);
   } catch (err) {
+    if (!(err instanceof GraphApiError)) throw err;
     // Already gone at Meta: remove it here too.
-    if (!(err instanceof GraphApiError && err.httpStatus === 404)) {
-      if (err instanceof GraphApiError)
-        throw new AppError('template_refused', { graphCode: err.code, graphTitle: err.title });
-      throw err;
-    }
+    if (err.httpStatus !== 404)
+      throw new AppError('template_refused', { graphCode: err.code, graphTitle: err.title });
   }
   await ctx.db.transaction(async (tx) => {
     await tx.delete(templates).where(eq(templates.id, t.id));
