@@ -37,6 +37,18 @@ const QuickRepliesSettingsPage = lazy(() =>
 const ConsentSettingsPage = lazy(() =>
   import('./features/consents/ConsentSettingsPage').then((m) => ({ default: m.ConsentSettingsPage })),
 );
+const TemplatesSettingsPage = lazy(() =>
+  import('./features/templates/TemplatesSettingsPage').then((m) => ({ default: m.TemplatesSettingsPage })),
+);
+const BroadcastsPage = lazy(() =>
+  import('./features/broadcasts/BroadcastsPage').then((m) => ({ default: m.BroadcastsPage })),
+);
+const BroadcastNewPage = lazy(() =>
+  import('./features/broadcasts/BroadcastsPage').then((m) => ({ default: m.BroadcastNewPage })),
+);
+const BroadcastDetailPage = lazy(() =>
+  import('./features/broadcasts/BroadcastsPage').then((m) => ({ default: m.BroadcastDetailPage })),
+);
 const ContactsPage = lazy(() =>
   import('./features/contacts/ContactsPage').then((m) => ({ default: m.ContactsPage })),
 );
@@ -75,6 +87,9 @@ export const router = createBrowserRouter([
           { path: 'inbox/:conversationId', element: <InboxPage /> },
           { path: 'contacts', element: <ContactsPage /> },
           { path: 'contacts/:contactId', element: <ContactProfilePage /> },
+          { path: 'broadcasts', element: <BroadcastsPage /> },
+          { path: 'broadcasts/new', element: <BroadcastNewPage /> },
+          { path: 'broadcasts/:broadcastId', element: <BroadcastDetailPage /> },
           {
             path: 'settings',
             element: <SettingsLayout />,
@@ -87,6 +102,7 @@ export const router = createBrowserRouter([
               { path: 'quick-replies', element: <QuickRepliesSettingsPage /> },
               { path: 'labels', element: <LabelsSettingsPage /> },
               { path: 'consent', element: <ConsentSettingsPage /> },
+              { path: 'templates', element: <TemplatesSettingsPage /> },
               { path: 'channels', element: <ChannelsSettingsPage /> },
               { path: 'workspace', element: <WorkspaceSettingsPage /> },
               { path: 'audit', element: <AuditLogPage /> },

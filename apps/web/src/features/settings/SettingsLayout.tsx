@@ -7,6 +7,7 @@ import {
   IconShieldCheck,
   IconShieldLock,
   IconTag,
+  IconTemplate,
   IconUser,
   IconUsers,
   IconUsersGroup,
@@ -17,6 +18,7 @@ import { Navigate, Outlet, NavLink as RouterNavLink, useLocation } from 'react-r
 import { FullPageLoader } from '../../components/FullPageLoader';
 import '../consents/i18n';
 import '../labels/i18n';
+import '../templates/i18n';
 import '../quick-replies/i18n';
 import { useWorkspace } from '../shell/workspace-context';
 
@@ -37,6 +39,7 @@ export function SettingsLayout() {
     { path: 'quick-replies', label: t('nav', { ns: 'quickReplies' }), icon: IconBolt },
     { path: 'labels', label: t('nav', { ns: 'labels' }), icon: IconTag },
     { path: 'consent', label: t('nav', { ns: 'consents' }), icon: IconShieldCheck },
+    { path: 'templates', label: t('nav', { ns: 'templates' }), icon: IconTemplate },
     { path: 'channels', label: t('channels.nav'), icon: IconBrandWhatsapp },
     // Agents see the workspace settings read-only.
     { path: 'workspace', label: t('settings.workspace'), icon: IconBuilding },

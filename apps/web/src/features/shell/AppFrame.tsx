@@ -1,6 +1,6 @@
 import { AppShell, Burger, Group, NavLink, ScrollArea, Stack, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconAddressBook, IconInbox, IconSettings } from '@tabler/icons-react';
+import { IconAddressBook, IconInbox, IconSend, IconSettings } from '@tabler/icons-react';
 import { Suspense, useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, NavLink as RouterNavLink, useLocation, useParams } from 'react-router';
@@ -68,6 +68,7 @@ export function AppFrame() {
   const links = [
     { to: `${base}/inbox`, label: t('nav.inbox'), icon: IconInbox },
     { to: `${base}/contacts`, label: t('nav.contacts'), icon: IconAddressBook },
+    ...(context.isManager ? [{ to: `${base}/broadcasts`, label: t('nav.broadcasts'), icon: IconSend }] : []),
     { to: `${base}/settings`, label: t('nav.settings'), icon: IconSettings },
   ];
 
