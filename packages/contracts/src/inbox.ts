@@ -178,6 +178,8 @@ export const messageDto = z.object({
   status: messageStatusSchema,
   providerMessageId: z.string().nullable(),
   replyToProviderId: z.string().nullable(),
+  /** A reply to a newsletter (inbound): the broadcast it answers. */
+  broadcastId: z.string().nullable().optional(),
   errorCode: z.number().int().nullable(),
   errorTitle: z.string().nullable(),
   /** A failed send the agent may try again (the retry button); free-form messages also need the 24-hour window open. */

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -470,6 +471,8 @@ export const messages = pgTable(
     content: text('content'),
     providerMessageId: text('provider_message_id'),
     replyToProviderId: text('reply_to_provider_id'),
+    /** A customer's reply to a newsletter: the broadcast it answers (or, outbound, the one that sent it). */
+    broadcastId: uuid('broadcast_id').references((): AnyPgColumn => broadcasts.id, { onDelete: 'set null' }),
     /** The attachment (image, audio, video, document, sticker), if any. */
     mediaId: uuid('media_id').references(() => media.id, { onDelete: 'set null' }),
     /** Blind index of the text's words and prefixes (keyed hashes; see modules/search). */
@@ -947,6 +950,8 @@ export const broadcastRecipients = pgTable(
     deliveredAt: ts('delivered_at'),
     readAt: ts('read_at'),
     failedAt: ts('failed_at'),
+    /** The customer's first reply after the send (linked in the inbox). */
+    repliedAt: ts('replied_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -956,5 +961,6 @@ export const broadcastRecipients = pgTable(
     index('broadcast_recipients_page_idx').on(t.broadcastId, t.seq),
     index('broadcast_recipients_wamid_idx').on(t.providerMessageId),
     index('broadcast_recipients_reach_idx').on(t.workspaceId, t.sendStartedAt),
+    index('broadcast_recipients_contact_idx').on(t.contactId, t.sentAt),
   ],
 );

@@ -9,6 +9,7 @@ import { channelCredentials } from '../channels/service.js';
 import { consentStatesOf, recordMetaOptOut } from '../consents/service.js';
 import { GraphApiError, graphRequest } from '../whatsapp/graph-client.js';
 import { throughputMps } from '../whatsapp/send-limits.js';
+import { SKIP_MESSAGES, skipReasonOf } from './audience.js';
 import { messagingLimitOf, SlidingWindowPacer } from './pacer.js';
 
 /** A recipient claimed but without a wamid after this long is reported `unknown` (never resent). */
@@ -131,7 +132,7 @@ export const sendBroadcastJob = defineJob({
   },
 });
 
-async function numberInfo(creds: Parameters<typeof graphRequest>[0], phoneNumberId: string) {
+export async function numberInfo(creds: Parameters<typeof graphRequest>[0], phoneNumberId: string) {
   return graphRequest<{
     throughput?: { level?: string };
     whatsapp_business_manager_messaging_limit?: string;
@@ -172,7 +173,7 @@ async function hasQueued(ctx: AppContext, broadcastId: string): Promise<boolean>
  * Unique customers reached by broadcasts in the last 24 h over every number of the same business
  * account in the workspace (Meta counts per portfolio), and the oldest of those sends.
  */
-async function reachedInLastDay(ctx: AppContext, workspaceId: string, wabaId: string) {
+export async function reachedInLastDay(ctx: AppContext, workspaceId: string, wabaId: string) {
   const [row] = rowsOf<{ n: string | number; oldest: string | Date | null }>(
     await ctx.db.execute(sql`
       select count(distinct r.contact_id) as n, min(r.send_started_at) as oldest
@@ -234,15 +235,8 @@ async function claimBatch(
     for (const r of rows) {
       const p = byId.get(r.contact_id);
       const consent = states.get(r.contact_id)!;
-      let skip: [string, string] | null = null;
-      if (!p) skip = ['contact_deleted', 'The contact was deleted'];
-      else if (p.blockedAt) skip = ['blocked', 'The contact is blocked'];
-      else if (!p.waId) skip = ['no_number', 'The contact has no WhatsApp number'];
-      else if (b.category === 'MARKETING' && consent.marketing.state !== 'granted')
-        skip =
-          consent.marketing.state === 'withdrawn'
-            ? ['opted_out', 'The contact withdrew marketing consent']
-            : ['no_consent', 'The contact has not confirmed marketing consent'];
+      const reason = skipReasonOf(p, consent.marketing.state, b.category === 'MARKETING');
+      const skip = reason ? [reason, SKIP_MESSAGES[reason]] : null;
       if (skip) {
         await tx
           .update(broadcastRecipients)
@@ -286,9 +280,14 @@ async function release(ctx: AppContext, id: string, notBefore: Date | null = nul
     .where(and(eq(broadcastRecipients.id, id), eq(broadcastRecipients.state, 'sending')));
 }
 
-type Variable = string | { field: string; fallback?: string };
+export type Variable = string | { field: string; fallback?: string };
 
-async function variableValue(ctx: AppContext, ws: string, r: Claimed, v: Variable): Promise<string | null> {
+export async function variableValue(
+  ctx: AppContext,
+  ws: string,
+  r: Pick<Claimed, 'waId' | 'name' | 'email' | 'attributes'>,
+  v: Variable,
+): Promise<string | null> {
   if (typeof v === 'string') return v;
   let value: string | null = null;
   if (v.field === 'contact.name')

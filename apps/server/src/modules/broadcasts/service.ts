@@ -1,19 +1,22 @@
 import type {
+  BroadcastAudience,
   BroadcastDto,
   broadcastRecipientsQuery,
   broadcastRecipientsResponse,
   CreateBroadcastRequest,
 } from '@parley/contracts';
-import { and, desc, eq, gt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { type DbOrTx, rowsOf } from '../../db/client.js';
-import { broadcastRecipients, broadcasts, channels, templates } from '../../db/schema.js';
+import { broadcastRecipients, broadcasts, channels, contacts, templates } from '../../db/schema.js';
 import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
 import { enqueueJob } from '../../jobs/queue.js';
 import { recordAudit } from '../audit/service.js';
+import { escapeCell } from '../contacts/csv.js';
 import { placeholdersOf } from '../templates/placeholders.js';
+import { resolveAudience } from './audience.js';
 import { sendBroadcastJob } from './send-broadcast.job.js';
 
 export type BroadcastRow = typeof broadcasts.$inferSelect;
@@ -156,19 +159,14 @@ export async function startBroadcast(ctx: AppContext, member: Member, id: string
       .for('update');
     if (!b) throw new AppError('not_found');
     if (b.state !== 'draft') throw new AppError('broadcast_state_invalid', { state: b.state });
-    const audience = b.audience as { contactIds?: string[]; labelIds?: string[] };
-    const contactIds = audience.contactIds ?? [];
-    const labelIds = audience.labelIds ?? [];
-    const idList = contactIds.length ? sql`c.id = any(${`{${contactIds.join(',')}}`}::uuid[])` : sql`false`;
-    const labelList = labelIds.length
-      ? sql`exists (select 1 from contact_labels cl where cl.contact_id = c.id and cl.label_id = any(${`{${labelIds.join(',')}}`}::uuid[]))`
-      : sql`false`;
-    await tx.execute(sql`
-      insert into broadcast_recipients (workspace_id, broadcast_id, contact_id)
-      select ${ws}, ${b.id}, c.id from contacts c
-      where c.workspace_id = ${ws} and c.merged_into_id is null and (${idList} or ${labelList})
-      order by c.created_at, c.id
-      on conflict (broadcast_id, contact_id) do nothing`);
+    const { ids } = await resolveAudience(ctx, tx, ws, b.channelId, b.audience as BroadcastAudience);
+    for (let i = 0; i < ids.length; i += 5000)
+      await tx.execute(sql`
+        insert into broadcast_recipients (workspace_id, broadcast_id, contact_id)
+        select ${ws}, ${b.id}, t.id from unnest(${`{${ids.slice(i, i + 5000).join(',')}}`}::uuid[])
+          with ordinality as t(id, n)
+        order by t.n
+        on conflict (broadcast_id, contact_id) do nothing`);
     const later = b.scheduledAt && b.scheduledAt.getTime() > Date.now();
     await tx
       .update(broadcasts)
@@ -270,6 +268,7 @@ export async function countsOf(db: DbOrTx, broadcastId: string): Promise<Broadca
   );
   const counts = {
     total: 0,
+    replied: 0,
     queued: 0,
     sending: 0,
     sent: 0,
@@ -284,11 +283,45 @@ export async function countsOf(db: DbOrTx, broadcastId: string): Promise<Broadca
     counts.total += n;
     if (r.state in counts) counts[r.state as keyof typeof counts] += n;
   }
+  const [replied] = rowsOf<{ n: string | number }>(
+    await db.execute(
+      sql`select count(*) as n from broadcast_recipients where broadcast_id = ${broadcastId} and replied_at is not null`,
+    ),
+  );
+  counts.replied = Number(replied?.n ?? 0);
   return counts;
+}
+
+const UNKNOWN_MESSAGE = 'Outcome unknown: the send was under way when the server stopped';
+
+/** Failed, skipped and unknown recipients per reason (most frequent first), and how many may be retried. */
+async function errorsOf(db: DbOrTx, broadcastId: string) {
+  const rows = rowsOf<{
+    code: string;
+    message: string | null;
+    n: string | number;
+    retryable: string | number;
+  }>(
+    await db.execute(sql`
+      select coalesce(error_code, state) as code, max(error_message) as message, count(*) as n,
+        count(*) filter (where state = 'failed' and retryable) as retryable
+      from broadcast_recipients
+      where broadcast_id = ${broadcastId} and state in ('failed', 'skipped', 'unknown')
+      group by 1 order by 3 desc, 1`),
+  );
+  return {
+    errors: rows.map((r) => ({
+      code: r.code,
+      message: r.message ?? (r.code === 'unknown' ? UNKNOWN_MESSAGE : r.code),
+      count: Number(r.n),
+    })),
+    retryable: rows.reduce((sum, r) => sum + Number(r.retryable), 0),
+  };
 }
 
 async function toDto(db: DbOrTx, b: BroadcastRow): Promise<BroadcastDto> {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  const { errors, retryable } = await errorsOf(db, b.id);
   return {
     id: b.id,
     channelId: b.channelId,
@@ -304,6 +337,10 @@ async function toDto(db: DbOrTx, b: BroadcastRow): Promise<BroadcastDto> {
     startedAt: iso(b.startedAt),
     finishedAt: iso(b.finishedAt),
     counts: await countsOf(db, b.id),
+    errors,
+    retryable,
+    audience: b.audience as BroadcastAudience,
+    variables: b.variables as BroadcastDto['variables'],
     createdAt: b.createdAt.toISOString(),
     updatedAt: b.updatedAt.toISOString(),
   };
@@ -342,16 +379,196 @@ export async function listRecipients(
     .orderBy(broadcastRecipients.seq)
     .limit(query.limit + 1);
   const page = rows.slice(0, query.limit);
+  const people = await peopleOf(
+    ctx,
+    ctx.db,
+    workspaceId,
+    page.map((r) => r.contactId),
+  );
   return {
     items: page.map((r) => ({
       contactId: r.contactId,
       state: r.state,
       consentEntryId: r.consentEntryId,
+      name: people.get(r.contactId)?.name ?? null,
+      phone: people.get(r.contactId)?.phone ?? null,
       sentAt: r.sentAt ? r.sentAt.toISOString() : null,
+      repliedAt: r.repliedAt ? r.repliedAt.toISOString() : null,
       ...(r.errorCode
         ? { error: { code: r.errorCode, message: r.errorMessage ?? r.errorCode, retryable: r.retryable } }
-        : {}),
+        : r.state === 'unknown'
+          ? { error: { code: 'unknown', message: UNKNOWN_MESSAGE, retryable: false } }
+          : {}),
     })),
     nextCursor: rows.length > query.limit ? String(page[page.length - 1]!.seq) : null,
   };
+}
+
+/** Decrypted names and numbers (E.164) of contacts, for the recipients table and its export. */
+async function peopleOf(
+  ctx: AppContext,
+  db: DbOrTx,
+  ws: string,
+  ids: string[],
+): Promise<Map<string, { name: string | null; phone: string | null }>> {
+  const out = new Map<string, { name: string | null; phone: string | null }>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .select({ id: contacts.id, name: contacts.name, waId: contacts.waId })
+    .from(contacts)
+    .where(and(eq(contacts.workspaceId, ws), inArray(contacts.id, ids)));
+  for (const r of rows) {
+    const waId = await ctx.keyring.decryptOptional(db, ws, r.waId, 'contacts.wa_id');
+    out.set(r.id, {
+      name: await ctx.keyring.decryptOptional(db, ws, r.name, 'contacts.name'),
+      phone: waId ? `+${waId}` : null,
+    });
+  }
+  return out;
+}
+
+const CSV_COLUMNS = [
+  'contact_id',
+  'name',
+  'phone',
+  'state',
+  'error_code',
+  'error_message',
+  'consent_entry_id',
+  'sent_at',
+  'delivered_at',
+  'read_at',
+  'replied_at',
+  'failed_at',
+] as const;
+
+/**
+ * Every recipient of a broadcast as CSV lines (header first), in pages of 1,000: names and numbers
+ * decrypted, cells that a spreadsheet would run as a formula escaped.
+ */
+export async function* recipientsCsv(
+  ctx: AppContext,
+  workspaceId: string,
+  id: string,
+): AsyncGenerator<string> {
+  const b = await loadBroadcast(ctx.db, workspaceId, id);
+  yield `${CSV_COLUMNS.join(',')}\r\n`;
+  let cursor = 0;
+  for (;;) {
+    const rows = await ctx.db
+      .select()
+      .from(broadcastRecipients)
+      .where(and(eq(broadcastRecipients.broadcastId, b.id), gt(broadcastRecipients.seq, cursor)))
+      .orderBy(broadcastRecipients.seq)
+      .limit(1000);
+    if (rows.length === 0) return;
+    cursor = rows[rows.length - 1]!.seq;
+    const people = await peopleOf(
+      ctx,
+      ctx.db,
+      workspaceId,
+      rows.map((r) => r.contactId),
+    );
+    const iso = (d: Date | null) => (d ? d.toISOString() : '');
+    let chunk = '';
+    for (const r of rows) {
+      const p = people.get(r.contactId);
+      const cells = [
+        r.contactId,
+        p?.name ?? '',
+        p?.phone ?? '',
+        r.state,
+        r.errorCode ?? (r.state === 'unknown' ? 'unknown' : ''),
+        r.errorMessage ?? (r.state === 'unknown' ? UNKNOWN_MESSAGE : ''),
+        r.consentEntryId ?? '',
+        iso(r.sentAt),
+        iso(r.deliveredAt),
+        iso(r.readAt),
+        iso(r.repliedAt),
+        iso(r.failedAt),
+      ];
+      chunk += `${cells.map(csvCell).join(',')}\r\n`;
+    }
+    yield chunk;
+  }
+}
+
+/** One CSV cell: formula-looking text escaped, quoted when it holds a separator, quote or line break. */
+function csvCell(value: string): string {
+  const safe = escapeCell(value);
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/**
+ * Sends the transient failures again (those marked retryable, e.g. 131049 or a WhatsApp outage): they
+ * are queued as new and the broadcast runs again. A broadcast still running or paused keeps its state.
+ * Throws `not_found`, `broadcast_state_invalid` (a draft, scheduled or cancelled broadcast).
+ */
+export async function retryFailed(
+  ctx: AppContext,
+  member: Member,
+  id: string,
+): Promise<{ retried: number; broadcast: BroadcastDto }> {
+  const ws = member.workspaceId;
+  const retried = await ctx.db.transaction(async (tx) => {
+    const [b] = await tx
+      .select()
+      .from(broadcasts)
+      .where(and(eq(broadcasts.id, id), eq(broadcasts.workspaceId, ws)))
+      .for('update');
+    if (!b) throw new AppError('not_found');
+    if (!['running', 'paused', 'completed'].includes(b.state))
+      throw new AppError('broadcast_state_invalid', { state: b.state });
+    const rows = await tx
+      .update(broadcastRecipients)
+      .set({
+        state: 'queued',
+        errorCode: null,
+        errorMessage: null,
+        retryable: false,
+        failedAt: null,
+        sendStartedAt: null,
+        sentAt: null,
+        providerMessageId: null,
+        notBefore: null,
+        updatedAt: new Date(),
+      })
+      .where(
+        and(
+          eq(broadcastRecipients.broadcastId, b.id),
+          eq(broadcastRecipients.state, 'failed'),
+          eq(broadcastRecipients.retryable, true),
+        ),
+      )
+      .returning({ id: broadcastRecipients.id });
+    if (rows.length === 0) return 0;
+    if (b.state === 'completed')
+      await tx
+        .update(broadcasts)
+        .set({ state: 'running', finishedAt: null, updatedAt: new Date() })
+        .where(eq(broadcasts.id, b.id));
+    if (b.state !== 'paused')
+      await enqueueJob(
+        tx,
+        sendBroadcastJob,
+        { broadcastId: b.id },
+        { workspaceId: ws, singletonKey: `broadcast:${b.id}` },
+      );
+    await recordAudit(ctx, tx, {
+      type: 'broadcast.retried',
+      workspaceId: ws,
+      actorId: member.user.id,
+      subjectType: 'broadcast',
+      subjectId: b.id,
+      data: { recipients: rows.length },
+    });
+    return rows.length;
+  });
+  if (retried > 0) {
+    await ctx.db.execute(
+      sql`update jobs set run_at = now() where singleton_key = ${`broadcast:${id}`} and status = 'queued'`,
+    );
+    ctx.jobs.poke();
+  }
+  return { retried, broadcast: await getBroadcast(ctx, ws, id) };
 }

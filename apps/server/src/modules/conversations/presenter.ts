@@ -35,6 +35,7 @@ export async function toMessageDto(
     status: m.status,
     providerMessageId: m.providerMessageId,
     replyToProviderId: m.replyToProviderId,
+    broadcastId: m.broadcastId ?? null,
     errorCode: m.errorCode,
     errorTitle: m.errorTitle,
     retryable: isRetryable(m, true),

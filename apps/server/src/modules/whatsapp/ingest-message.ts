@@ -6,6 +6,7 @@ import type { Tx } from '../../db/client.js';
 import { contacts, conversations, messages } from '../../db/schema.js';
 import { recordEvent } from '../../realtime/event-bus.js';
 import { requestAutoAssignFor } from '../assignment/auto-assign.js';
+import { linkBroadcastReplies, type ReplyCandidate } from '../broadcasts/index.js';
 import type { ChannelRow } from '../channels/service.js';
 import { applyConsentKeywords, buttonIdOf, type ConsentCandidate } from '../consents/keywords.js';
 import { attachInboundMedia } from '../media/index.js';
@@ -208,6 +209,7 @@ export async function ingestInboundMessages(ctx: AppContext, tx: Tx, items: Inbo
   // conversation or become its preview.
   const bumps = new Map<string, { ws: string; at: Date; preview: string; count: number }>();
   const consentCandidates: ConsentCandidate[] = [];
+  const replies: ReplyCandidate[] = [];
   let fresh = 0;
   for (const p of prepared) {
     const key = `${p.ch.id}|${p.m.id}`;
@@ -233,6 +235,14 @@ export async function ingestInboundMessages(ctx: AppContext, tx: Tx, items: Inbo
           text: p.text,
           buttonId: buttonIdOf(p.m as { type: string }),
         });
+      replies.push({
+        messageId: id,
+        workspaceId: p.ws,
+        channelId: p.ch.id,
+        contactId: contactOf(p),
+        contextId: p.m.context?.id ?? null,
+        at: p.at,
+      });
       const bump = bumps.get(conversationId);
       const preview = previewOf({ type: p.type, text: p.text });
       // The preview is the message processed last, as it was one by one.
@@ -282,5 +292,7 @@ export async function ingestInboundMessages(ctx: AppContext, tx: Tx, items: Inbo
   // 9. Consent keywords (STOP, START, the answer to the confirmation question) change the ledger and
   // are answered in this transaction: a withdrawal is in force once the message is stored.
   await applyConsentKeywords(ctx, tx, consentCandidates);
+  // 10. Replies to a newsletter are linked to it (the message and the recipient's replied_at).
+  await linkBroadcastReplies(tx, replies);
   return fresh;
 }
