@@ -249,7 +249,6 @@ export async function importAudience(
           });
           continue;
         }
-        contactIds.push(id);
         if (r.proof && states.get(id)?.marketing.state === 'withdrawn') {
           // A customer's own opt-out outranks a list: only they can opt in again.
           errors.push({
@@ -259,6 +258,7 @@ export async function importAudience(
           });
           continue;
         }
+        contactIds.push(id);
         if (r.proof && states.get(id)?.marketing.state !== 'granted')
           entries.push({
             workspaceId: ws,

@@ -18,7 +18,8 @@ export const REPLY_WINDOW_HOURS = 72;
 /**
  * Links replies to the broadcast they answer, in the transaction that stores them: a message quoting
  * a newsletter (a button tap or a reply) belongs to that one; otherwise the newest newsletter of the
- * same number sent to the contact in the 72 hours before. The message gets `broadcast_id`, the
+ * same number sent to the contact in the 72 hours before (a minute's leeway: WhatsApp's timestamps are
+ * whole seconds). The message gets `broadcast_id`, the
  * recipient its first `replied_at`. Messages of contacts who got no newsletter cost one indexed lookup.
  */
 export async function linkBroadcastReplies(tx: DbOrTx, candidates: ReplyCandidate[]): Promise<void> {
@@ -37,7 +38,7 @@ export async function linkBroadcastReplies(tx: DbOrTx, candidates: ReplyCandidat
         join broadcasts b on b.id = r.broadcast_id and b.channel_id = c.ch
         where r.sent_at is not null and (
           r.provider_message_id = c.ctx
-          or (r.sent_at <= c.at and r.sent_at > c.at - (${REPLY_WINDOW_HOURS} * interval '1 hour')))
+          or (r.sent_at <= c.at + interval '1 minute' and r.sent_at > c.at - (${REPLY_WINDOW_HOURS} * interval '1 hour')))
         order by c.mid, (r.provider_message_id = c.ctx) desc nulls last, r.sent_at desc`),
     );
     if (hits.length === 0) continue;
