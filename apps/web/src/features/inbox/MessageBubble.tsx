@@ -14,6 +14,8 @@ import {
 } from '@tabler/icons-react';
 import { memo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useWorkspace } from '../shell/workspace-context';
 import type { MessageDto } from './api';
 import { DeliveryNotice } from './DeliveryNotice';
 import { MediaContent, mediaCaption } from './MediaContent';
@@ -375,6 +377,7 @@ export const MessageBubble = memo(function MessageBubble({
             </Text>
           )}
           {quote}
+          {!outbound && message.broadcastId && <BroadcastReplyLink broadcastId={message.broadcastId} />}
           <Origin message={message} />
           <MessageContent message={message} language={language} />
           <Group gap={4} justify="flex-end" mt={2} wrap="nowrap">
@@ -439,5 +442,24 @@ function ReactionBadge({ reactions }: { reactions: Reactions }) {
       {reactions.customer && <span>{reactions.customer}</span>}
       {reactions.ours && <span className="inbox-reaction-ours">{reactions.ours}</span>}
     </span>
+  );
+}
+
+/** Above a customer's reply to a newsletter: a link to that newsletter's results. */
+function BroadcastReplyLink({ broadcastId }: { broadcastId: string }) {
+  const { t } = useTranslation('inbox');
+  const { workspaceId } = useWorkspace();
+  return (
+    <Anchor
+      component={Link}
+      to={`/w/${workspaceId}/broadcasts/${broadcastId}`}
+      size="xs"
+      c="teal"
+      display="block"
+      mb={2}
+      data-testid="broadcast-reply"
+    >
+      {t('message.broadcastReply')}
+    </Anchor>
   );
 }
