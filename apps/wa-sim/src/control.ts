@@ -5,7 +5,7 @@ import { GraphError, toWebhookError } from './errors.js';
 import { faultConfigSchema } from './faults.js';
 import { readUpload } from './graph/media.js';
 import { publicBase } from './graph/shared.js';
-import { setTemplateStatus } from './graph/templates.js';
+import { emitTemplateQuality, setTemplateStatus } from './graph/templates.js';
 import { contactOf, inboundRequestSchema, receiveInbound } from './inbound.js';
 import { checkThroughput, DEFAULT_RULES, MESSAGING_LIMIT_TIERS } from './options.js';
 import { isWindowOpen } from './rules/window.js';
@@ -326,6 +326,20 @@ export function registerControlRoutes(app: FastifyInstance, core: SimCore, prefi
     if (body.paced !== undefined) template.paced = body.paced;
     if (body.status) setTemplateStatus(core, template, body.status, body.reason);
     return { id: template.id, name: template.name, status: template.status, paced: template.paced };
+  });
+
+  app.post<{ Params: { id: string } }>('/_sim/templates/:id/quality', async (request) => {
+    const body = z
+      .strictObject({ score: z.enum(['GREEN', 'YELLOW', 'RED', 'UNKNOWN']) })
+      .parse(request.body ?? {});
+    const template =
+      core.templates.templates.get(request.params.id) ??
+      core.templates.list().find((t) => t.name === request.params.id);
+    if (!template) throw new GraphError({ code: 100, httpStatus: 404, details: 'No such template.' });
+    const previous = template.qualityScore ?? 'UNKNOWN';
+    template.qualityScore = body.score;
+    emitTemplateQuality(core, template, previous, body.score);
+    return { id: template.id, name: template.name, qualityScore: template.qualityScore };
   });
 
   app.get('/_sim/webhooks', async () => ({

@@ -14,6 +14,8 @@ export type SimTemplate = {
   createdAt: number;
   reason?: string;
   rejectionInfo?: { reason: string; recommendation: string };
+  /** Meta's quality rating (GREEN / YELLOW / RED / UNKNOWN); set by /_sim/templates/:id/quality. */
+  qualityScore?: string;
   /** Sends answer `held_for_quality_assessment` (template pacing). */
   paced: boolean;
 };

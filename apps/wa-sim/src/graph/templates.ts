@@ -40,6 +40,26 @@ export function emitTemplateStatus(
   core.deliverer.enqueue({ kind: 'change', field: 'message_template_status_update', value });
 }
 
+/** Emits a `message_template_quality_update` webhook (the quality rating Meta derives from feedback). */
+export function emitTemplateQuality(
+  core: SimCore,
+  template: SimTemplate,
+  previous: string,
+  next: string,
+): void {
+  core.deliverer.enqueue({
+    kind: 'change',
+    field: 'message_template_quality_update',
+    value: {
+      previous_quality_score: previous,
+      new_quality_score: next,
+      message_template_id: Number(template.id),
+      message_template_name: template.name,
+      message_template_language: template.language,
+    },
+  });
+}
+
 /** Sets a template status (review outcome, pause, disable…) and tells the webhook. */
 export function setTemplateStatus(
   core: SimCore,

@@ -68,6 +68,16 @@ export const templateStatusUpdateValueSchema = z.looseObject({
 });
 export type TemplateStatusUpdateValue = z.infer<typeof templateStatusUpdateValueSchema>;
 
+/** `value` of a `message_template_quality_update` change (GREEN / YELLOW / RED / UNKNOWN). */
+export const templateQualityUpdateValueSchema = z.looseObject({
+  message_template_id: z.union([z.number(), z.string()]),
+  message_template_name: z.string(),
+  message_template_language: z.string(),
+  previous_quality_score: z.string().optional(),
+  new_quality_score: z.string(),
+});
+export type TemplateQualityUpdateValue = z.infer<typeof templateQualityUpdateValueSchema>;
+
 /** `value` of a `user_preferences` change (marketing stop / resume). */
 export const userPreferencesValueSchema = z.looseObject({
   messaging_product: z.literal('whatsapp'),
@@ -102,6 +112,7 @@ export type WebhookEnvelope = z.infer<typeof webhookEnvelopeSchema>;
 export type ParsedWebhookChange =
   | { field: 'messages'; value: MessagesValue }
   | { field: 'message_template_status_update'; value: TemplateStatusUpdateValue }
+  | { field: 'message_template_quality_update'; value: TemplateQualityUpdateValue }
   | { field: 'user_preferences'; value: UserPreferencesValue }
   | { field: 'other'; originalField: string; value: unknown };
 
@@ -114,6 +125,7 @@ export type ParseWebhookResult =
 const valueSchemas = {
   messages: messagesValueSchema,
   message_template_status_update: templateStatusUpdateValueSchema,
+  message_template_quality_update: templateQualityUpdateValueSchema,
   user_preferences: userPreferencesValueSchema,
 } as const;
 

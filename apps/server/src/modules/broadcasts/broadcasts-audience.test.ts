@@ -268,4 +268,45 @@ describe('audiences', () => {
     const refused = await post(`/broadcasts/${draft.json().id}/retry-failed`);
     expect(refused.statusCode).toBe(409);
   });
+
+  it("WhatsApp's quality rating is stored, and a paused template pauses its scheduled broadcasts", async () => {
+    const simControl = (path: string, body: unknown) =>
+      fetch(`${bed.sim.url}/_sim/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const quality = await simControl('templates/audience_sale/quality', { score: 'YELLOW' });
+    expect(quality.status, await quality.clone().text()).toBe(200);
+    await until('quality stored', async () => {
+      const list = (await get('/templates')).json() as Record<
+        string,
+        { name: string; qualityScore: string | null }[]
+      >;
+      const items = Object.values(list).find(Array.isArray) ?? [];
+      return items.some((t) => t.name === 'audience_sale' && t.qualityScore === 'YELLOW');
+    });
+
+    const c = await contact('Paused Template');
+    await consent(c.id, 'granted');
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const created = await post('/broadcasts', {
+      channelId: bed.channel.id,
+      ...sale,
+      audience: { contactIds: [c.id] },
+      scheduledAt: later,
+    });
+    const id = created.json().id as string;
+    expect((await post(`/broadcasts/${id}/start`)).json().state).toBe('scheduled');
+    const paused = await simControl('templates/audience_sale/status', { status: 'PAUSED' });
+    expect(paused.status, await paused.clone().text()).toBe(200);
+    const b = await until('broadcast paused', async () => {
+      const x = (await get(`/broadcasts/${id}`)).json();
+      return x.state === 'paused' ? x : null;
+    });
+    expect(b.pauseReason).toBe('template_paused');
+    expect(b.pauseDetail).toContain('PAUSED');
+    expect((await bed.sentTo(c.waId)).length).toBe(0);
+    await simControl('templates/audience_sale/status', { status: 'APPROVED' });
+  });
 });

@@ -18,8 +18,8 @@ export const UNKNOWN_AFTER_MS = 10 * 60_000;
 const SLICE_MS = 10_000;
 /** Sends in flight at once (1,000/s needs several). */
 const IN_FLIGHT = 16;
-/** Errors that stop the whole broadcast (paused with the error): spam/limit restrictions, token, policy. */
-const STOP_CODES = new Set([0, 190, 368, 131031, 131042, 131048, 131064]);
+/** Errors that stop the whole broadcast (paused with the error): spam/limit restrictions, token, policy, template paused/disabled. */
+const STOP_CODES = new Set([0, 190, 368, 131031, 131042, 131048, 131064, 132015, 132016]);
 /** Errors after which the recipient may be retried later (not at once). */
 const RETRY_LATER_CODES = new Set([131049, 131000, 131016, 2]);
 

@@ -196,6 +196,24 @@ export async function applyTemplateStatus(
     );
 }
 
+/** Stores the quality rating a `message_template_quality_update` webhook reports. */
+export async function applyTemplateQuality(
+  tx: DbOrTx,
+  channelId: string,
+  update: { message_template_name: string; message_template_language: string; new_quality_score: string },
+): Promise<void> {
+  await tx
+    .update(templates)
+    .set({ qualityScore: update.new_quality_score.toUpperCase(), updatedAt: new Date() })
+    .where(
+      and(
+        eq(templates.channelId, channelId),
+        eq(templates.name, update.message_template_name),
+        eq(templates.language, update.message_template_language),
+      ),
+    );
+}
+
 /**
  * Submits a new template for the channel's WhatsApp Business Account: checked against Meta's rules
  * first (every broken rule at once, `template_rules_broken` with `details.issues[{ path, rule }]`),

@@ -6,9 +6,10 @@ import { webhookEvents } from '../../db/schema.js';
 import type { BatchPumpDefinition } from '../../jobs/batch-pump.js';
 import { backoffMs } from '../../jobs/define-job.js';
 import { withBatchedEvents } from '../../realtime/event-bus.js';
+import { pauseBroadcastsOfTemplate } from '../broadcasts/index.js';
 import type { ChannelRow } from '../channels/service.js';
 import { applyUserPreferences } from '../consents/service.js';
-import { applyTemplateStatus } from '../templates/service.js';
+import { applyTemplateQuality, applyTemplateStatus } from '../templates/service.js';
 import { applyStatus } from './apply-status.js';
 import { type InboundItem, ingestInboundMessages } from './ingest-message.js';
 
@@ -56,6 +57,11 @@ async function collectDelivery(ctx: AppContext, tx: Tx, ev: WebhookEventRow, int
     for (const change of entry.changes) {
       if (change.field === 'message_template_status_update') {
         await applyTemplateStatus(tx, ch.id, change.value);
+        await pauseBroadcastsOfTemplate(tx, ch.id, change.value);
+        continue;
+      }
+      if (change.field === 'message_template_quality_update') {
+        await applyTemplateQuality(tx, ch.id, change.value);
         continue;
       }
       if (change.field === 'user_preferences') {
