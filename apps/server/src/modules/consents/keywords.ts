@@ -1,12 +1,9 @@
 import type { ConsentSettingsDto } from '@parley/contracts';
-import { and, desc, eq, isNull, or, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, or } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { Tx } from '../../db/client.js';
-import { consents, conversations, messages } from '../../db/schema.js';
-import { enqueueJob } from '../../jobs/queue.js';
-import { recordEvent } from '../../realtime/event-bus.js';
-import { messageSearchTokens } from '../search/index.js';
-import { sendMessageJob } from '../whatsapp/send-message.job.js';
+import { consents } from '../../db/schema.js';
+import { recordOutbound } from '../conversations/outbound.js';
 import { consentSettingsOf, normalizeKeyword, recordConsents } from './service.js';
 
 /** Reply button ids of the confirmation question, and of an unsubscribe button in a template. */
@@ -96,40 +93,14 @@ export async function sendSystemMessage(
   text: string,
   interactive?: Record<string, unknown>,
 ): Promise<string> {
-  const ws = c.workspaceId;
-  const now = new Date();
   const content = interactive ? { interactive } : { preview_url: false };
-  const [m] = await tx
-    .insert(messages)
-    .values({
-      workspaceId: ws,
-      conversationId: c.conversationId,
-      channelId: c.channelId,
-      createdAt: now,
-      direction: 'outbound',
-      type: interactive ? 'interactive' : 'text',
-      text: await ctx.keyring.encrypt(tx, ws, text, 'messages.text'),
-      searchTokens: await messageSearchTokens(ctx.keyring, tx, ws, text),
-      content: await ctx.keyring.encrypt(tx, ws, JSON.stringify(content), 'messages.content'),
-      status: 'pending',
-      senderUserId: null,
-    })
-    .returning({ id: messages.id });
-  await tx
-    .update(conversations)
-    .set({
-      lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${now.toISOString()}::timestamptz)`,
-      lastMessagePreview: await ctx.keyring.encrypt(tx, ws, text.slice(0, 140), 'conversations.preview'),
-      updatedAt: now,
-    })
-    .where(eq(conversations.id, c.conversationId));
-  await enqueueJob(tx, sendMessageJob, { messageId: m!.id }, { workspaceId: ws });
-  await recordEvent(tx, {
-    type: 'message.created',
-    workspaceId: ws,
-    rooms: [`workspace:${ws}`],
-    payload: { conversationId: c.conversationId, messageId: m!.id },
-  });
+  const m = await recordOutbound(
+    ctx,
+    tx,
+    c,
+    { type: interactive ? 'interactive' : 'text', text, content },
+    null,
+  );
   return m!.id;
 }
 

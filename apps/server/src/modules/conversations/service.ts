@@ -25,7 +25,7 @@ import { recordEvent } from '../../realtime/event-bus.js';
 import { assertCanSee, visibilityOfMember, visibleConversationsWhere } from '../access/index.js';
 import { labelIdsOf } from '../labels/service.js';
 import { mediaByIds } from '../media/index.js';
-import { conversationsBefore, messageSearchTokens, searchConversations } from '../search/index.js';
+import { conversationsBefore, searchConversations } from '../search/index.js';
 import { renderTemplateText } from '../templates/placeholders.js';
 import {
   buttonIssues,
@@ -35,9 +35,9 @@ import {
   withArticle,
 } from '../templates/send-components.js';
 import { bodyTextOf, getTemplate, toTemplateDto } from '../templates/service.js';
-import { previewOf } from '../whatsapp/ingest-message.js';
 import { markReadJob } from '../whatsapp/mark-read.job.js';
 import { sendMessageJob } from '../whatsapp/send-message.job.js';
+import { recordOutbound } from './outbound.js';
 import { toConversationDto, toMessageDto } from './presenter.js';
 import { replyWindowRemainingMs } from './reply-window.js';
 import { isRetryable } from './retry-policy.js';
@@ -303,53 +303,16 @@ export async function sendMessage(
         : 'reaction' in input
           ? await prepareReaction(ctx, conversationId, input)
           : await prepareText(ctx, conversationId, input);
-  const ws = member.workspaceId;
-  // Millisecond precision like every list position (cursors carry JavaScript dates).
-  const now = new Date();
   const row = await ctx.db.transaction(async (tx) => {
-    const [m] = await tx
-      .insert(messages)
-      .values({
-        workspaceId: ws,
-        conversationId,
-        channelId: c.channelId,
-        createdAt: now,
-        direction: 'outbound',
-        type: outbound.type,
-        text: outbound.text ? await ctx.keyring.encrypt(tx, ws, outbound.text, 'messages.text') : null,
-        searchTokens: await messageSearchTokens(ctx.keyring, tx, ws, outbound.text),
-        content: await ctx.keyring.encrypt(tx, ws, JSON.stringify(outbound.content), 'messages.content'),
-        replyToProviderId: outbound.replyToProviderId,
-        mediaId: outbound.mediaId ?? null,
-        status: 'pending',
-        senderUserId: member.user.id,
-      })
-      .onConflictDoNothing({ target: messages.mediaId, where: sql`${messages.mediaId} is not null` })
-      .returning();
+    const m = await recordOutbound(
+      ctx,
+      tx,
+      { workspaceId: member.workspaceId, channelId: c.channelId, conversationId },
+      outbound,
+      member.user.id,
+      within,
+    );
     if (!m) throw new AppError('media_not_ready');
-    if (outbound.type !== 'reaction') {
-      await tx
-        .update(conversations)
-        .set({
-          lastMessageAt: sql`greatest(${conversations.lastMessageAt}, ${now.toISOString()}::timestamptz)`,
-          lastMessagePreview: await ctx.keyring.encrypt(
-            tx,
-            ws,
-            previewOf({ type: outbound.type === 'template' ? 'text' : outbound.type, text: outbound.text }),
-            'conversations.preview',
-          ),
-          updatedAt: new Date(),
-        })
-        .where(eq(conversations.id, conversationId));
-    }
-    await enqueueJob(tx, sendMessageJob, { messageId: m.id }, { workspaceId: ws });
-    if (within) await within(tx, m);
-    await recordEvent(tx, {
-      type: 'message.created',
-      workspaceId: ws,
-      rooms: [`workspace:${ws}`],
-      payload: { conversationId, messageId: m.id },
-    });
     return m;
   });
   ctx.jobs.poke();
