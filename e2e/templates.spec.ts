@@ -106,6 +106,7 @@ describe('template manager, end to end in Chromium', () => {
     await page.getByTestId('template-delete').click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText('Only this language is deleted').waitFor();
+    await page.waitForTimeout(400); // the modal's fade-in, for the screenshot
     await shot(page, '07-delete');
     await dialog.getByRole('button', { name: 'Delete template' }).click();
     await expect.poll(() => row(page).count(), { timeout: 15_000 }).toBe(0);
