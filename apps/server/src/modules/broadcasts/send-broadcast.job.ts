@@ -10,7 +10,7 @@ import { consentStatesOf, recordMetaOptOut } from '../consents/service.js';
 import { GraphApiError, graphRequest } from '../whatsapp/graph-client.js';
 import { throughputMps } from '../whatsapp/send-limits.js';
 import { SKIP_MESSAGES, skipReasonOf } from './audience.js';
-import { messagingLimitOf, SlidingWindowPacer } from './pacer.js';
+import { messagingLimitOf, numberWindows } from './pacer.js';
 
 /** A recipient claimed but without a wamid after this long is reported `unknown` (never resent). */
 export const UNKNOWN_AFTER_MS = 10 * 60_000;
@@ -23,7 +23,7 @@ const STOP_CODES = new Set([0, 190, 368, 131031, 131042, 131048, 131064, 132015,
 /** Errors after which the recipient may be retried later (not at once). */
 const RETRY_LATER_CODES = new Set([131049, 131000, 131016, 2]);
 
-const pacer = new SlidingWindowPacer();
+const pacer = numberWindows;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Claimed = {

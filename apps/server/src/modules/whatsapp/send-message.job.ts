@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { channels, contacts, conversations, media, messageStatusEvents, messages } from '../../db/schema.js';
 import { defineJob, RetryAfterError, RetryLaterError } from '../../jobs/define-job.js';
 import { recordEvent } from '../../realtime/event-bus.js';
+import { numberWindows } from '../broadcasts/pacer.js';
 import { channelCredentials } from '../channels/service.js';
 import { ensureGraphMediaId } from '../media/index.js';
 import { withHeaderMedia } from '../templates/send-components.js';
@@ -168,6 +169,8 @@ export const sendMessageJob = defineJob({
     // Throughput of the number and pair rate to this customer: wait for a slot instead of being refused.
     const wait = ctx.sendLimits.reserve(ch.phoneNumberId, contact.id, throughputMps(ch.throughputLevel));
     if (wait > 0) throw new RetryLaterError(wait + Math.random() * 50, 'waiting for a send slot');
+    // A running broadcast of the number yields this slot (it paces on the same window).
+    numberWindows.note(ch.phoneNumberId, Date.now());
     const body: Record<string, unknown> = {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
