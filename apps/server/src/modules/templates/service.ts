@@ -319,14 +319,27 @@ export async function deleteTemplate(ctx: AppContext, member: Member, templateId
       throw new AppError('template_refused', { graphCode: err.code, graphTitle: err.title });
   }
   await ctx.db.transaction(async (tx) => {
-    await tx.delete(templates).where(eq(templates.id, t.id));
+    // Without Meta's id the call went by name alone, and Meta deleted every language of the name:
+    // so do we, instead of keeping rows that no longer exist there.
+    const removed = await tx
+      .delete(templates)
+      .where(
+        t.providerTemplateId
+          ? eq(templates.id, t.id)
+          : and(
+              eq(templates.workspaceId, t.workspaceId),
+              eq(templates.channelId, t.channelId),
+              eq(templates.name, t.name),
+            ),
+      )
+      .returning({ language: templates.language });
     await recordAudit(ctx, tx, {
       type: 'template.deleted',
       workspaceId: t.workspaceId,
       actorId: member.user.id,
       subjectType: 'template',
       subjectId: t.id,
-      data: { name: t.name, language: t.language },
+      data: { name: t.name, languages: removed.map((r) => r.language) },
     });
   });
 }

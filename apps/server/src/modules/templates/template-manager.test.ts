@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { templates } from '../../db/schema.js';
 import { as, buildMember, type Person } from '../../test/harness.js';
 import { startWhatsAppTestbed, until, type WhatsAppTestbed } from '../../test/whatsapp-testbed.js';
 
@@ -120,5 +122,25 @@ describe('template manager', () => {
     });
     expect(sync.statusCode).toBe(200);
     expect(await listed('short_lived')).toBeUndefined();
+  });
+
+  it("a template without Meta's id is deleted by name at Meta, so every language of it goes here too", async () => {
+    for (const language of ['de', 'en'])
+      expect((await create({ ...valid, name: 'nameless_id', language })).statusCode).toBe(201);
+    const all = (
+      await as(bed.server, bed.owner, { method: 'GET', url: url(`/templates?channelId=${bed.channel.id}`) })
+    ).json().templates as Template[];
+    const de = all.find((t) => t.name === 'nameless_id' && t.language === 'de')!;
+    await bed.server.ctx.db
+      .update(templates)
+      .set({ providerTemplateId: null })
+      .where(eq(templates.id, de.id));
+    const del = await as(bed.server, bed.owner, { method: 'DELETE', url: url(`/templates/${de.id}`) });
+    expect(del.statusCode, del.body).toBe(204);
+    const left = (
+      await as(bed.server, bed.owner, { method: 'GET', url: url(`/templates?channelId=${bed.channel.id}`) })
+    ).json().templates as Template[];
+    expect(left.filter((t) => t.name === 'nameless_id')).toEqual([]);
+    expect(bed.sim.core.templates.list().filter((t) => t.name === 'nameless_id')).toEqual([]);
   });
 });
