@@ -129,14 +129,19 @@ describe(`a 10,000-recipient broadcast killed three times (${process.env.DATABAS
     await r.sim.webhooksIdle();
     // The intermediate state: a recipient still `sending` (claimed by a killed process) never went out;
     // those that did were reconciled from their status webhooks.
+    // Settled = the same recipients `sending` and the same sends for 3 s (the last batch is done).
+    let last = { key: '', since: Date.now() };
     const orphans = await until(
       'claimed recipients that went out reconciled from their webhooks',
       async () => {
         const sending = await recipientsOf(r, id, 'sending');
-        const sends = r.simSends().byWaId;
-        return sending.every((x) => !sends.has(waId(x.phone))) ? sending : null;
+        const sim = r.simSends();
+        const key = `${sim.total}:${sending.map((x) => x.contactId).join(',')}`;
+        if (key !== last.key) last = { key, since: Date.now() };
+        if (Date.now() - last.since < 3000) return null;
+        return sending.every((x) => !sim.byWaId.has(waId(x.phone))) ? sending : null;
       },
-      30_000,
+      60_000,
     );
 
     log(`${orphans.length} orphaned claims; ${r.simSends().total} sends at the simulator`);
