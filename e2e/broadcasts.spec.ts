@@ -1,0 +1,288 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, newContext, type RunningServer, setUpOwner, startServer } from './harness.js';
+
+// Newsletters end to end: contacts in mixed consent states, a segment built in the UI with an
+// exclusion, the live review's counts and reasons, a scheduled send that runs to completion with a
+// "no consent" skip, and a second one (CSV list, utility template) paused and resumed.
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const owner = { name: 'Bea Broadcast', email: 'bea@broadcast-e2e.test', password: 'Rundbrief an alle 2026' };
+const shots = '/tmp/shots';
+
+async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: path.join(shots, `broadcasts-${name}.png`), fullPage: true });
+}
+
+type Api = {
+  get: (p: string) => Promise<unknown>;
+  post: (p: string, data?: unknown) => Promise<Record<string, unknown>>;
+};
+
+function apiOf(page: Page, ws: string): Api {
+  const base = `${server.url}/api/v1/workspaces/${ws}`;
+  return {
+    async get(p) {
+      const r = await page.request.get(`${base}${p}`);
+      expect(r.status(), await r.text()).toBe(200);
+      return r.json();
+    },
+    async post(p, data = {}) {
+      const r = await page.request.post(`${base}${p}`, { data });
+      expect(r.status(), `${p}: ${await r.text()}`).toBeLessThan(300);
+      return r.json();
+    },
+  };
+}
+
+/** The text of a locator, once it is there. */
+async function text(l: Locator): Promise<string> {
+  return (await l.textContent({ timeout: 15_000 }))?.trim() ?? '';
+}
+
+/** Picks an option of a Mantine Select/MultiSelect by its visible label. */
+async function pick(page: Page, input: Locator, option: string): Promise<void> {
+  await input.click();
+  await page.getByRole('option', { name: option, exact: true }).click();
+}
+
+describe('newsletters, end to end in Chromium', () => {
+  it('segment with exclusion, live review, scheduled send to completion, pause and resume, CSV list', async () => {
+    const { page, problems } = await newContext(browser);
+    const ws = await setUpOwner(page, server, 'Rundbrief GmbH', owner);
+    const api = apiOf(page, ws);
+
+    // The sandbox number, and a MARKETING template on it (the simulator approves it after a second).
+    const { channels } = (await api.get('/channels')) as { channels: { id: string }[] };
+    const channelId = channels[0]!.id;
+    await api.post(`/channels/${channelId}/templates`, {
+      name: 'winter_sale',
+      category: 'MARKETING',
+      language: 'de',
+      body: { text: 'Hallo {{1}}, heute 20 % auf alles im {{2}}. Bis bald!', examples: ['Ana', 'Laden'] },
+    });
+    await expect
+      .poll(
+        async () => {
+          await page.request.post(
+            `${server.url}/api/v1/workspaces/${ws}/channels/${channelId}/templates/sync`,
+          );
+          const list = (await api.get(`/templates?status=APPROVED&channelId=${channelId}`)) as {
+            templates: { name: string }[];
+          };
+          return list.templates.some((t) => t.name === 'winter_sale');
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toBe(true);
+
+    // Labels and contacts: two with consent, one never asked, one who withdrew, one excluded, one outside.
+    const regular = (await api.post('/labels', { name: 'Stammkunde', color: '#1f883d' })).id as string;
+    const doNotContact = (await api.post('/labels', { name: 'Nicht anschreiben', color: '#cf222e' }))
+      .id as string;
+    const people = [
+      { name: 'Anna Zustimmung', phone: '+4915112300001', labels: [regular], consent: ['granted'] },
+      { name: 'Bernd Zustimmung', phone: '+4915112300002', labels: [regular], consent: ['granted'] },
+      { name: 'Clara Ohnezustimmung', phone: '+4915112300003', labels: [regular], consent: [] },
+      {
+        name: 'Dora Widerruf',
+        phone: '+4915112300004',
+        labels: [regular],
+        consent: ['granted', 'withdrawn'],
+      },
+      {
+        name: 'Emil Ausgeschlossen',
+        phone: '+4915112300005',
+        labels: [regular, doNotContact],
+        consent: ['granted'],
+      },
+      { name: 'Fritz Außen', phone: '+4915112300006', labels: [], consent: ['granted'] },
+    ];
+    for (const p of people) {
+      const c = await api.post('/contacts', { name: p.name, phone: p.phone, labelIds: p.labels });
+      for (const action of p.consent)
+        await api.post(`/contacts/${c.id}/consents`, {
+          purpose: 'marketing',
+          action,
+          source: 'api',
+          channelId,
+        });
+    }
+
+    // The empty list.
+    await page.goto(`${server.url}/w/${ws}/broadcasts`);
+    await page.getByTestId('broadcasts-empty').waitFor({ timeout: 15_000 });
+    await page.getByTestId('broadcast-new').first().click();
+    await page.getByTestId('broadcast-new-page').waitFor();
+
+    // 1. Number (the only one is chosen already) and the template.
+    await expect
+      .poll(() => page.getByTestId('broadcast-channel').inputValue(), { timeout: 15_000 })
+      .not.toBe('');
+    await pick(page, page.getByTestId('broadcast-template'), 'winter_sale · de · MARKETING');
+    await page.getByText('A marketing template only reaches contacts').waitFor();
+
+    // 2. Segment: label Stammkunde; exclusion: Nicht anschreiben.
+    await page.getByTestId('review-empty').waitFor();
+    await page.getByTestId('segment-add').click();
+    await page.getByTestId('segment-add-label').click();
+    await pick(page, page.getByTestId('segment-labels'), 'Stammkunde');
+    await page.keyboard.press('Escape');
+    const total = page.getByTestId('review-total');
+    // The live count: five carry the label.
+    await expect.poll(() => text(total), { timeout: 15_000 }).toBe('5');
+    await pick(page, page.getByTestId('audience-exclude'), 'Nicht anschreiben');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => text(total), { timeout: 15_000 }).toBe('4');
+    expect(await text(page.getByTestId('review-eligible'))).toBe('2');
+    expect(await text(page.getByTestId('review-excluded-byRule'))).toBe('1');
+    expect(await text(page.getByTestId('review-excluded-noConsent'))).toBe('1');
+    expect(await text(page.getByTestId('review-excluded-optedOut'))).toBe('1');
+    expect(await text(page.getByTestId('review-excluded-blocked'))).toBe('0');
+
+    // 3. Variables: {{1}} is the contact's name already; {{2}} a fixed text.
+    const variables = page.getByTestId('broadcast-variable');
+    expect(await variables.count()).toBe(2);
+    // Sending is refused while {{2}} has no value.
+    await page.getByTestId('broadcast-submit').click();
+    await page.getByTestId('broadcast-blockers').waitFor();
+    expect(await text(page.getByTestId('broadcast-blockers'))).toContain('Give a value for 1 placeholder');
+    await variables.nth(1).getByTestId('broadcast-variable-value').fill('Winterladen');
+    // The samples render the template with each recipient's values.
+    const sample = page.getByTestId('review-sample').filter({ hasText: 'Anna Zustimmung' });
+    await expect
+      .poll(() => text(sample.getByTestId('template-preview-body')), { timeout: 15_000 })
+      .toBe('Hallo Anna Zustimmung, heute 20 % auf alles im Winterladen. Bis bald!');
+    expect(await page.getByTestId('review-sample').count()).toBe(2);
+    await shot(page, '01-new-desktop');
+
+    // 4. A few seconds ahead (the browser's time zone; with seconds).
+    await page.getByTestId('schedule-later').click();
+    const at = await page.evaluate(() => {
+      const d = new Date(Date.now() + 8000);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+    });
+    await page.getByTestId('schedule-at').fill(at);
+    await page.getByTestId('broadcast-submit').click();
+    const dialog = page.getByRole('dialog', { name: 'Schedule the newsletter?' });
+    await dialog.getByText('winter_sale will go to 2 recipients').waitFor();
+    await dialog.getByRole('button', { name: 'Schedule' }).click();
+
+    // The detail page: scheduled, then sending, then completed with the progress at 4 of 4.
+    await page.getByTestId('broadcast-detail-page').waitFor({ timeout: 15_000 });
+    expect(page.url()).toMatch(/\/broadcasts\/[0-9a-f-]{36}$/);
+    const state = page.getByTestId('broadcast-state').first();
+    expect(await state.getAttribute('data-state')).toBe('scheduled');
+    const progress = page.getByTestId('broadcast-progress').first();
+    expect(await progress.getAttribute('data-done')).toBe('0');
+    await expect.poll(() => state.getAttribute('data-state'), { timeout: 40_000 }).toBe('completed');
+    expect(await progress.getAttribute('data-done')).toBe('4');
+    expect(await progress.getAttribute('data-total')).toBe('4');
+    expect(await page.getByTestId('count-skipped').getAttribute('data-value')).toBe('2');
+    expect(await page.getByTestId('count-sent').getAttribute('data-value')).toBe('2');
+    expect(await page.getByTestId('count-failed').getAttribute('data-value')).toBe('0');
+    // Per recipient: Clara skipped for lack of consent, Dora for her opt-out, Anna sent.
+    const row = (name: string) => page.getByTestId('recipient-row').filter({ hasText: name });
+    await expect.poll(() => page.getByTestId('recipient-row').count(), { timeout: 15_000 }).toBe(4);
+    expect(await row('Clara Ohnezustimmung').getAttribute('data-state')).toBe('skipped');
+    expect(await text(row('Clara Ohnezustimmung').getByTestId('recipient-error'))).toBe(
+      'No marketing consent',
+    );
+    expect(await row('Dora Widerruf').getAttribute('data-state')).toBe('skipped');
+    expect(await text(row('Dora Widerruf').getByTestId('recipient-error'))).toBe(
+      'The contact withdrew marketing consent',
+    );
+    expect(['sent', 'delivered', 'read']).toContain(await row('Anna Zustimmung').getAttribute('data-state'));
+    expect(await row('Emil Ausgeschlossen').count()).toBe(0);
+    // The reasons, and the state filter.
+    await page.getByTestId('broadcast-errors').getByText('No marketing consent').waitFor();
+    await pick(page, page.getByTestId('recipients-filter'), 'Skipped');
+    await expect.poll(() => page.getByTestId('recipient-row').count()).toBe(2);
+    expect(await page.getByTestId('recipients-csv').getAttribute('href')).toMatch(/\/recipients\.csv$/);
+    const csv = await page.request.get(
+      `${server.url}${await page.getByTestId('recipients-csv').getAttribute('href')}`,
+    );
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain('Clara Ohnezustimmung');
+    await shot(page, '02-detail-desktop');
+    // The list shows it.
+    await page.getByRole('link', { name: 'All newsletters' }).click();
+    await page.getByTestId('broadcast-row').first().waitFor();
+    expect(await page.getByTestId('broadcast-row').count()).toBe(1);
+    expect(
+      await page.getByTestId('broadcast-row').getByTestId('broadcast-state').getAttribute('data-state'),
+    ).toBe('completed');
+    await shot(page, '03-list-desktop');
+
+    // A second one on a phone-sized screen: a CSV list (one bad line) with a utility template, later.
+    const phone = await newContext(browser, { viewport: { width: 390, height: 844 } });
+    await phone.context.addCookies(await page.context().cookies());
+    const m = phone.page;
+    await m.goto(`${server.url}/w/${ws}/broadcasts/new`);
+    await m.getByTestId('broadcast-new-page').waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => m.getByTestId('broadcast-channel').inputValue(), { timeout: 15_000 })
+      .not.toBe('');
+    await pick(m, m.getByTestId('broadcast-template'), 'hello_world · en_US · UTILITY');
+    // (FileInput opens the file chooser on click.)
+    const chooser = m.waitForEvent('filechooser');
+    await m.getByTestId('csv-input').click();
+    await (await chooser).setFiles({
+      name: 'liste.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'phone,name,consent_proof\n+4915112300001,Anna Zustimmung,\n+4915112300007,Gerd Neu,Formular 2026-12-01\nkeine nummer,Kaputt,\n',
+      ),
+    });
+    const result = m.getByTestId('csv-result');
+    await result.waitFor({ timeout: 15_000 });
+    expect(await text(result)).toContain('1 contacts created, 1 matched, 1 consents recorded.');
+    expect(await text(m.getByTestId('csv-errors'))).toContain('Line 4: Not a valid phone number');
+    await expect.poll(() => text(m.getByTestId('review-total')), { timeout: 15_000 }).toBe('2');
+    expect(await text(m.getByTestId('review-eligible'))).toBe('2');
+    await m.getByTestId('schedule-later').click();
+    await shot(m, '04-new-mobile');
+    await m.getByTestId('broadcast-submit').click();
+    await m
+      .getByRole('dialog', { name: 'Schedule the newsletter?' })
+      .getByRole('button', { name: 'Schedule' })
+      .click();
+    await m.getByTestId('broadcast-detail-page').waitFor({ timeout: 15_000 });
+    const mState = m.getByTestId('broadcast-state').first();
+    expect(await mState.getAttribute('data-state')).toBe('scheduled');
+
+    // Pause (a person's pause, said so), then resume: it sends at once and completes.
+    await m.getByTestId('broadcast-pause').click();
+    await expect.poll(() => mState.getAttribute('data-state'), { timeout: 15_000 }).toBe('paused');
+    expect(await text(m.getByTestId('pause-reason'))).toContain('A team member paused this newsletter');
+    await shot(m, '05-paused-mobile');
+    await m.getByTestId('broadcast-resume').click();
+    await expect.poll(() => mState.getAttribute('data-state'), { timeout: 40_000 }).toBe('completed');
+    expect(await m.getByTestId('pause-reason').count()).toBe(0);
+    expect(await m.getByTestId('broadcast-progress').first().getAttribute('data-done')).toBe('2');
+    await expect.poll(() => m.getByTestId('recipient-row').count(), { timeout: 15_000 }).toBe(2);
+    expect(['sent', 'delivered', 'read']).toContain(
+      await m.getByTestId('recipient-row').filter({ hasText: 'Gerd Neu' }).getAttribute('data-state'),
+    );
+    await shot(m, '06-detail-mobile');
+    // Nothing overflows the phone's width.
+    expect(await m.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+    expect(problems).toEqual([]);
+    expect(phone.problems).toEqual([]);
+  });
+});
