@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext, type RunningServer, setUpOwner, startServer } from './harness.js';
 
@@ -18,6 +18,9 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
+
+let ws = '';
+let cookies: Awaited<ReturnType<BrowserContext['cookies']>> = [];
 
 const owner = { name: 'Bea Broadcast', email: 'bea@broadcast-e2e.test', password: 'Rundbrief an alle 2026' };
 const shots = '/tmp/shots';
@@ -62,7 +65,8 @@ async function pick(page: Page, input: Locator, option: string): Promise<void> {
 describe('newsletters, end to end in Chromium', () => {
   it('segment with exclusion, live review, scheduled send to completion, pause and resume, CSV list', async () => {
     const { page, problems } = await newContext(browser);
-    const ws = await setUpOwner(page, server, 'Rundbrief GmbH', owner);
+    ws = await setUpOwner(page, server, 'Rundbrief GmbH', owner);
+    cookies = await page.context().cookies();
     const api = apiOf(page, ws);
 
     // The sandbox number, and a MARKETING template on it (the simulator approves it after a second).
@@ -270,6 +274,13 @@ describe('newsletters, end to end in Chromium', () => {
     await expect.poll(() => mState.getAttribute('data-state'), { timeout: 15_000 }).toBe('paused');
     expect(await text(m.getByTestId('pause-reason'))).toContain('A team member paused this newsletter');
     await shot(m, '05-paused-mobile');
+    // Cancelling asks first; "Cancel" in the dialog keeps it.
+    await m.getByTestId('broadcast-cancel').click();
+    const cancelDialog = m.getByRole('dialog', { name: 'Cancel this newsletter?' });
+    await cancelDialog.getByText('Nobody else will receive it.').waitFor();
+    await cancelDialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await cancelDialog.waitFor({ state: 'hidden' });
+    expect(await mState.getAttribute('data-state')).toBe('paused');
     await m.getByTestId('broadcast-resume').click();
     await expect.poll(() => mState.getAttribute('data-state'), { timeout: 40_000 }).toBe('completed');
     expect(await m.getByTestId('pause-reason').count()).toBe(0);
@@ -284,5 +295,68 @@ describe('newsletters, end to end in Chromium', () => {
 
     expect(problems).toEqual([]);
     expect(phone.problems).toEqual([]);
+  });
+
+  it('a WhatsApp error pauses with its reason; transient failures are retried', async () => {
+    expect(ws).not.toBe('');
+    const { page, context, problems } = await newContext(browser);
+    await context.addCookies(cookies);
+    const faults = async (api: Record<string, unknown>) => {
+      const r = await page.request.post(`${server.url}/_sandbox/_sim/faults`, { data: { api } });
+      expect(r.status(), await r.text()).toBe(200);
+    };
+
+    // Every send is refused with 131048 (spam rate limit): the newsletter stops at once.
+    await faults({ sendError: 1, sendErrorCode: 131048 });
+    await page.goto(`${server.url}/w/${ws}/broadcasts/new`);
+    await page.getByTestId('broadcast-new-page').waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => page.getByTestId('broadcast-channel').inputValue(), { timeout: 15_000 })
+      .not.toBe('');
+    await pick(page, page.getByTestId('broadcast-template'), 'hello_world · en_US · UTILITY');
+    await pick(page, page.getByTestId('audience-labels'), 'Stammkunde');
+    await page.keyboard.press('Escape');
+    // Utility: consent is not needed, so all five with the label are counted.
+    await expect.poll(() => text(page.getByTestId('review-eligible')), { timeout: 15_000 }).toBe('5');
+    await page.getByTestId('broadcast-submit').click();
+    await page
+      .getByRole('dialog', { name: 'Send the newsletter now?' })
+      .getByRole('button', { name: 'Send now' })
+      .click();
+    await page.getByTestId('broadcast-detail-page').waitFor({ timeout: 15_000 });
+    const state = page.getByTestId('broadcast-state').first();
+    await expect.poll(() => state.getAttribute('data-state'), { timeout: 30_000 }).toBe('paused');
+    const reason = page.getByTestId('pause-reason');
+    expect(await reason.getAttribute('data-reason')).toBe('whatsapp_error');
+    expect(await text(reason)).toContain('WhatsApp refused to send (error 131048');
+    await shot(page, '07-whatsapp-error-desktop');
+
+    // Now each send fails for the moment (131049): they end as failed, to be retried.
+    await faults({ sendError: 1, sendErrorCode: 131049 });
+    await page.getByTestId('broadcast-resume').click();
+    await expect.poll(() => state.getAttribute('data-state'), { timeout: 30_000 }).toBe('completed');
+    expect(await page.getByTestId('count-failed').getAttribute('data-value')).toBe('5');
+    await page.getByTestId('broadcast-errors').locator('[data-code="131049"]').waitFor();
+    const retry = page.getByTestId('broadcast-retry');
+    expect(await text(retry)).toBe('Retry 5 failed');
+    await shot(page, '08-failed-desktop');
+
+    // The cause is gone: "Retry failed" sends them again and the newsletter completes.
+    await faults({ sendError: 0 });
+    await retry.click();
+    await page.getByText('5 recipients are being sent again.').waitFor();
+    await expect
+      .poll(() => page.getByTestId('count-sent').getAttribute('data-value'), { timeout: 30_000 })
+      .toBe('5');
+    await expect.poll(() => state.getAttribute('data-state'), { timeout: 30_000 }).toBe('completed');
+    expect(await page.getByTestId('count-failed').getAttribute('data-value')).toBe('0');
+    expect(await page.getByTestId('broadcast-retry').count()).toBe(0);
+    await expect
+      .poll(() => page.getByTestId('recipient-row').locator('[data-testid="recipient-error"]').count(), {
+        timeout: 15_000,
+      })
+      .toBe(0);
+    await shot(page, '09-retried-desktop');
+    expect(problems).toEqual([]);
   });
 });

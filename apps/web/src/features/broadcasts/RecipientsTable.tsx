@@ -82,12 +82,11 @@ export function RecipientsTable({
           {t('recipients.empty')}
         </Text>
       ) : (
-        <Table.ScrollContainer minWidth={620}>
+        <Table.ScrollContainer minWidth={480}>
           <Table verticalSpacing="xs" data-testid="recipients-table">
             <Table.Thead>
               <Table.Tr>
                 <Table.Th>{t('recipients.name')}</Table.Th>
-                <Table.Th>{t('recipients.phone')}</Table.Th>
                 <Table.Th>{t('recipients.state')}</Table.Th>
                 <Table.Th>{t('recipients.result')}</Table.Th>
                 <Table.Th>{t('recipients.sentAt')}</Table.Th>
@@ -105,9 +104,11 @@ export function RecipientsTable({
                     >
                       <bdi>{r.name ?? r.phone ?? t('review.noName')}</bdi>
                     </Anchor>
-                  </Table.Td>
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <bdi>{r.phone ?? '—'}</bdi>
+                    {r.name && r.phone && (
+                      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+                        <bdi>{r.phone}</bdi>
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <Badge color={colors[r.state]} variant="light" data-testid="recipient-state">
