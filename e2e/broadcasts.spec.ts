@@ -129,6 +129,7 @@ describe('newsletters, end to end in Chromium', () => {
     // The empty list.
     await page.goto(`${server.url}/w/${ws}/broadcasts`);
     await page.getByTestId('broadcasts-empty').waitFor({ timeout: 15_000 });
+    await shot(page, '00-empty-desktop');
     await page.getByTestId('broadcast-new').first().click();
     await page.getByTestId('broadcast-new-page').waitFor();
 
@@ -290,8 +291,12 @@ describe('newsletters, end to end in Chromium', () => {
       await m.getByTestId('recipient-row').filter({ hasText: 'Gerd Neu' }).getAttribute('data-state'),
     );
     await shot(m, '06-detail-mobile');
-    // Nothing overflows the phone's width.
+    // Nothing overflows the phone's width, here and on the list.
     expect(await m.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await m.getByRole('link', { name: 'All newsletters' }).click();
+    await expect.poll(() => m.getByTestId('broadcast-row').count(), { timeout: 15_000 }).toBe(2);
+    expect(await m.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(m, '10-list-mobile');
 
     expect(problems).toEqual([]);
     expect(phone.problems).toEqual([]);

@@ -1,4 +1,5 @@
-import { Anchor, Button, Card, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, Paper, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
 import { IconPlus, IconSpeakerphone } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -9,6 +10,7 @@ import { useChannels } from '../channels/api';
 import { useWorkspace } from '../shell/workspace-context';
 import { useBroadcasts } from './api';
 import { ProgressLine, StateBadge } from './StateBadge';
+import '../inbox/inbox.css';
 import './i18n';
 
 export { BroadcastDetailPage } from './BroadcastDetailPage';
@@ -25,6 +27,8 @@ export function BroadcastsPage() {
     return ch ? ch.name || ch.displayPhoneNumber || '' : '';
   };
   const items = list.data?.items ?? [];
+  // On a phone each newsletter is a card; from tablets on, a table.
+  const narrow = useMediaQuery('(max-width: 48em)');
   const newButton = isManager && (
     <Button
       component={Link}
@@ -65,6 +69,37 @@ export function BroadcastsPage() {
             {newButton}
           </Stack>
         </Card>
+      ) : narrow ? (
+        <Stack gap="sm" data-testid="broadcast-list">
+          {items.map((b) => (
+            <Paper key={b.id} withBorder radius="md" p="sm" data-testid="broadcast-row">
+              <Group justify="space-between" gap="xs" wrap="nowrap" align="flex-start">
+                <div style={{ minWidth: 0 }}>
+                  <Anchor
+                    component={Link}
+                    to={`/w/${workspaceId}/broadcasts/${b.id}`}
+                    fw={600}
+                    className="inbox-break"
+                  >
+                    <bdi>{b.templateName}</bdi>
+                  </Anchor>
+                  <Text size="xs" c="dimmed">
+                    <bdi>{numberOf(b.channelId)}</bdi> · {b.language}
+                  </Text>
+                </div>
+                <StateBadge state={b.state} />
+              </Group>
+              <Stack gap={4} mt="xs">
+                <ProgressLine counts={b.counts} />
+                <Text size="xs" c="dimmed">
+                  {b.scheduledAt
+                    ? t('list.scheduled', { date: formatDateTime(b.scheduledAt, 'short') })
+                    : t('list.created', { date: formatDateTime(b.createdAt, 'short') })}
+                </Text>
+              </Stack>
+            </Paper>
+          ))}
+        </Stack>
       ) : (
         <Table.ScrollContainer minWidth={640}>
           <Table verticalSpacing="sm" highlightOnHover data-testid="broadcast-list">
