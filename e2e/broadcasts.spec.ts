@@ -243,6 +243,17 @@ describe('newsletters, end to end in Chromium', () => {
       .poll(() => m.getByTestId('broadcast-channel').inputValue(), { timeout: 15_000 })
       .not.toBe('');
     await pick(m, m.getByTestId('broadcast-template'), 'hello_world · en_US · UTILITY');
+    // The segment builder on a phone: one row per condition; an incomplete one is marked, then removed.
+    for (const type of ['attribute', 'lastContact', 'conversation', 'consent']) {
+      await m.getByTestId('segment-add').click();
+      await m.getByTestId(`segment-add-${type}`).click();
+    }
+    expect(await m.getByTestId('segment-condition').count()).toBe(4);
+    await m.getByText('Complete this condition').waitFor();
+    await shot(m, '04a-segment-mobile');
+    while ((await m.getByTestId('segment-remove').count()) > 0)
+      await m.getByTestId('segment-remove').first().click();
+    await m.getByTestId('review-empty').waitFor();
     // (FileInput opens the file chooser on click.)
     const chooser = m.waitForEvent('filechooser');
     await m.getByTestId('csv-input').click();
