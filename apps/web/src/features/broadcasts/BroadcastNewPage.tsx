@@ -4,9 +4,9 @@ import { IconArrowLeft, IconCalendarTime, IconSend } from '@tabler/icons-react';
 import {
   type Dispatch,
   type FormEvent,
-  type ReactNode,
   type SetStateAction,
   useCallback,
+  useEffect,
   useMemo,
   useState,
 } from 'react';
@@ -49,27 +49,32 @@ const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 export function BroadcastNewPage() {
   const { workspaceId: ws } = useWorkspace();
   const [form, setForm] = useState<BroadcastForm>(emptyForm);
-  return form.channelId ? (
-    <WithTemplates ws={ws} channelId={form.channelId}>
-      {(templates) => <NewBroadcastForm ws={ws} form={form} setForm={setForm} templates={templates} />}
-    </WithTemplates>
-  ) : (
-    <NewBroadcastForm ws={ws} form={form} setForm={setForm} templates={[]} />
+  const [loaded, setLoaded] = useState<{ channelId: string; templates: TemplateDto[] } | null>(null);
+  // The form stays mounted while the number's templates load (no remount when a number is chosen).
+  const templates = loaded && loaded.channelId === form.channelId ? loaded.templates : [];
+  return (
+    <>
+      {form.channelId && <TemplatesOf ws={ws} channelId={form.channelId} onLoad={setLoaded} />}
+      <NewBroadcastForm ws={ws} form={form} setForm={setForm} templates={templates} />
+    </>
   );
 }
 
-/** The approved templates of the number (asked only once a number is chosen). */
-function WithTemplates({
+/** Loads the approved templates of the number (asked only once a number is chosen). Renders nothing. */
+function TemplatesOf({
   ws,
   channelId,
-  children,
+  onLoad,
 }: {
   ws: string;
   channelId: string;
-  children: (templates: TemplateDto[]) => ReactNode;
+  onLoad: (loaded: { channelId: string; templates: TemplateDto[] }) => void;
 }) {
-  const templates = useApprovedTemplates(ws, channelId);
-  return <>{children(templates.data ?? [])}</>;
+  const { data } = useApprovedTemplates(ws, channelId);
+  useEffect(() => {
+    if (data) onLoad({ channelId, templates: data });
+  }, [data, channelId, onLoad]);
+  return null;
 }
 
 function NewBroadcastForm({
