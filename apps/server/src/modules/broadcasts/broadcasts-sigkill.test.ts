@@ -21,9 +21,17 @@ import { openSigkillRig, queryRows, RIG_TEMPLATE, type SigkillRig } from './sigk
  * without a wamid is reported `unknown`. Before the second is shortened, the test asserts the
  * intermediate state: every recipient still `sending` was never received by the simulator (those that
  * did go out were reconciled from their status webhooks).
+ *
+ * PGlite: the data directory survives SIGKILL (the restarted process recovers it and sees every
+ * committed claim), so the test runs on both databases; nothing is skipped. It is slow, though: the
+ * number is HIGH (1,000/s) but on a busy 2-core machine the server achieved 80–110 sends/s on
+ * PostgreSQL (≈ 3.5 min for the whole test) and 20–40 on PGlite (≈ 6–8 min), each restart 8–20 s.
+ * SIGKILL_TEST_RECIPIENTS=2000 runs a smaller audience for a quick check (the title says how many).
  */
 const RECIPIENTS = Number(process.env.SIGKILL_TEST_RECIPIENTS ?? 10_000);
 const KILL_AT = [0.12, 0.41, 0.73];
+/** Longest wait for one step (PGlite on a busy 2-core machine sends only 20–40 recipients/s). */
+const STEP_MS = 600_000;
 const SENT = new Set(['sent', 'delivered', 'read']);
 const NOT_SENT = new Set(['failed', 'unknown', 'skipped']);
 
@@ -74,9 +82,20 @@ async function expireLeases(r: SigkillRig): Promise<number> {
   });
 }
 
+/** Like `until`, but asks the server only once a second (counting 10,000 rows costs the server). */
+async function poll<T>(what: string, fn: () => Promise<T | null | false>, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
 const waId = (phone: string | null) => (phone ?? '').replace(/^\+/, '');
 
-describe(`a 10,000-recipient broadcast killed three times (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite in a data directory'})`, () => {
+describe(`a ${RECIPIENTS.toLocaleString('en')}-recipient broadcast killed three times (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite in a data directory'})`, () => {
   it('sends each recipient at most once: sent exactly once or reported failed/unknown, no duplicate at the simulator', async () => {
     const r = await openSigkillRig({ recipients: RECIPIENTS, mps: 1000 });
     log(`seeded ${RECIPIENTS} contacts`);
@@ -106,7 +125,7 @@ describe(`a 10,000-recipient broadcast killed three times (${process.env.DATABAS
       await until(
         `${target} sends at the simulator`,
         async () => r.simSends().total >= target || null,
-        120_000,
+        STEP_MS,
       );
       const pid = r.pid;
       await r.stop('SIGKILL');
@@ -125,13 +144,13 @@ describe(`a 10,000-recipient broadcast killed three times (${process.env.DATABAS
 
     // Nothing is left queued; the status webhooks held back while the server was down arrive.
     log(`third restart done; waiting until nothing is queued`);
-    await until('no recipient queued', async () => (await broadcastOf(r, id)).counts.queued === 0, 180_000);
+    await poll('no recipient queued', async () => (await broadcastOf(r, id)).counts.queued === 0, STEP_MS);
     await r.sim.webhooksIdle();
     // The intermediate state: a recipient still `sending` (claimed by a killed process) never went out;
     // those that did were reconciled from their status webhooks.
     // Settled = the same recipients `sending` and the same sends for 3 s (the last batch is done).
     let last = { key: '', since: Date.now() };
-    const orphans = await until(
+    const orphans = await poll(
       'claimed recipients that went out reconciled from their webhooks',
       async () => {
         const sending = await recipientsOf(r, id, 'sending');
@@ -159,7 +178,7 @@ describe(`a 10,000-recipient broadcast killed three times (${process.env.DATABAS
     });
     expect(aged).toBe(orphans.length);
     await r.start();
-    const done = await until(
+    const done = await poll(
       'the broadcast completed',
       async () => {
         const b = await broadcastOf(r, id);
@@ -208,5 +227,5 @@ describe(`a 10,000-recipient broadcast killed three times (${process.env.DATABAS
     expect(sim.total).toBe(sentish + unknownSent);
     expect(done.counts.unknown).toBe(orphans.length);
     expect(done.counts.queued + done.counts.sending).toBe(0);
-  }, 420_000);
+  }, 1_200_000);
 });
