@@ -242,6 +242,12 @@ describe('newsletters, end to end in Chromium', () => {
     );
     expect(csv.status()).toBe(200);
     expect(await csv.text()).toContain('Clara Ohnezustimmung');
+    // What it was sent to and with.
+    const settings = await text(page.getByTestId('broadcast-settings'));
+    expect(settings).toContain('Where Labels: Any of Stammkunde');
+    expect(settings).toContain('Excluded:Nicht anschreiben');
+    expect(settings).toContain('{{1}} → contact.name');
+    expect(settings).toContain('{{2}} → "Winterladen"');
     await shot(page, '02-detail-desktop');
     // The list shows it.
     await page.getByRole('link', { name: 'All newsletters' }).click();

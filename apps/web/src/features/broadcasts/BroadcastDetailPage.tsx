@@ -20,6 +20,7 @@ import { useWorkspace } from '../shell/workspace-context';
 import { type BroadcastDto, useBroadcast, useBroadcastAction, useRetryFailed } from './api';
 import { CountsChart } from './CountsChart';
 import { RecipientsTable } from './RecipientsTable';
+import { SettingsSummary } from './SettingsSummary';
 import { ProgressLine, StateBadge } from './StateBadge';
 import { channelLabel } from './TemplateSection';
 import '../inbox/inbox.css';
@@ -132,6 +133,9 @@ function Detail({ b, ws }: { b: BroadcastDto; ws: string }) {
         )}
         <SectionCard title={t('recipients.title')} headingId="bc-recipients">
           <RecipientsTable ws={ws} broadcastId={b.id} version={version} />
+        </SectionCard>
+        <SectionCard title={t('summary.title')} headingId="bc-settings">
+          <SettingsSummary b={b} ws={ws} />
         </SectionCard>
       </Stack>
     </>
