@@ -278,7 +278,15 @@ describe('newsletters, end to end in Chromium', () => {
     while ((await m.getByTestId('segment-remove').count()) > 0)
       await m.getByTestId('segment-remove').first().click();
     await m.getByTestId('review-empty').waitFor();
-    // (FileInput opens the file chooser on click.)
+    // (FileInput opens the file chooser on click.) A file without a phone column is refused, saying why.
+    const refused = m.waitForEvent('filechooser');
+    await m.getByTestId('csv-input').click();
+    await (await refused).setFiles({
+      name: 'falsch.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('name\nKaputt\n'),
+    });
+    await m.getByRole('alert').filter({ hasText: 'none is called "phone"' }).waitFor({ timeout: 15_000 });
     const chooser = m.waitForEvent('filechooser');
     await m.getByTestId('csv-input').click();
     await (await chooser).setFiles({

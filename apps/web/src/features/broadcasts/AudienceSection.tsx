@@ -3,6 +3,7 @@ import { IconFileUpload, IconX } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { SectionCard } from '../../components/SectionCard';
+import { isApiError } from '../../lib/api';
 import { describeError } from '../../lib/notify';
 import { useAttributes } from '../contacts/api';
 import { useLabelList } from '../labels/api';
@@ -143,7 +144,9 @@ function CsvList({
       )}
       {upload.isError && (
         <Alert color="red" role="alert">
-          {describeError(upload.error)}
+          {isApiError(upload.error) && upload.error.issues.length > 0
+            ? upload.error.issues.map((i) => i.message).join(' ')
+            : describeError(upload.error)}
         </Alert>
       )}
       {result && (

@@ -97,7 +97,8 @@ export function useAudiencePreview(ws: string, request: PreviewRequest | null) {
     placeholderData: keepPreviousData,
     staleTime: 10_000,
     retry: false,
-    meta: { inlineErrors: ['*'] },
+    // Shown in the review (an expired session still leads to the sign-in).
+    meta: { inlineErrors: [...createErrors, 'network_error', 'internal', 'rate_limited'] },
   });
 }
 
@@ -106,7 +107,7 @@ export function useImportAudience(ws: string) {
   return useMutation({
     mutationFn: (body: { channelId: string; csv: string }) =>
       apiPost<ImportResult>(workspacePath(ws, '/broadcasts/audience-import'), body),
-    meta: { inlineErrors: ['*'] },
+    meta: { inlineErrors: ['validation_failed', 'network_error', 'internal', 'rate_limited', 'http_413'] },
   });
 }
 
