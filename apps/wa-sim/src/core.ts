@@ -7,6 +7,7 @@ import { MessagingLimit } from './rules/messaging-limit.js';
 import { PairRateLimiter, ThroughputLimiter } from './rules/rate-limits.js';
 import { SimState } from './state.js';
 import { TemplateStore } from './template-store.js';
+import { UploadStore } from './upload-store.js';
 import { WebhookDeliverer } from './webhooks/deliverer.js';
 import type { PhoneNumberInfo } from './webhooks/payloads.js';
 import { StatusEngine } from './webhooks/statuses.js';
@@ -24,6 +25,8 @@ export type SimCore = {
   state: SimState;
   media: MediaStore;
   templates: TemplateStore;
+  /** Resumable Upload API sessions and the file handles they issued (template header samples). */
+  uploads: UploadStore;
   deliverer: WebhookDeliverer;
   statuses: StatusEngine;
   numbers: Map<string, PhoneNumberRecord>;
@@ -80,6 +83,7 @@ export function createSimCore(input: SimulatorOptions): SimCore {
     state: new SimState(options.maxCustomers, options.maxMessages),
     media: new MediaStore(options.media, clock),
     templates,
+    uploads: new UploadStore(),
     deliverer,
     statuses: undefined as unknown as StatusEngine,
     numbers,

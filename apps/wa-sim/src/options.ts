@@ -97,6 +97,8 @@ export type SimulatorOptions = {
   accessToken: string;
   phoneNumberId: string;
   wabaId: string;
+  /** The Meta app id the access token belongs to (`GET /app`, `POST /{APP_ID}/uploads`). Default `1000000000000001`. */
+  appId?: string;
   verifyToken?: string;
   displayPhoneNumber?: string;
   verifiedName?: string;
@@ -130,6 +132,7 @@ export type ResolvedOptions = Required<
   Pick<SimulatorOptions, 'appSecret' | 'accessToken' | 'phoneNumberId' | 'wabaId' | 'seed'>
 > & {
   webhookUrl: string | undefined;
+  appId: string;
   verifyToken: string;
   displayPhoneNumber: string;
   verifiedName: string;
@@ -196,6 +199,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedOptions {
     wabaId: options.wabaId,
     seed: options.seed ?? 1,
     webhookUrl: options.webhookUrl,
+    appId: options.appId ?? '1000000000000001',
     verifyToken: options.verifyToken ?? 'parley-sim-verify',
     displayPhoneNumber: (options.displayPhoneNumber ?? '15550100001').replace(/\D/g, ''),
     verifiedName: options.verifiedName ?? 'Parley Sandbox',

@@ -9,6 +9,7 @@ import { registerMediaRoutes } from './graph/media.js';
 import { registerMessageRoutes } from './graph/messages.js';
 import { registerNodeRoutes } from './graph/nodes.js';
 import { registerTemplateRoutes } from './graph/templates.js';
+import { registerUploadRoutes } from './graph/uploads.js';
 import type { SimulatorOptions } from './options.js';
 import { registerPhoneRoutes } from './phone/routes.js';
 
@@ -80,6 +81,7 @@ export const waSimPlugin: FastifyPluginAsync<WaSimPluginOptions> = async (app: F
     registerGraphHooks(graph, core);
     registerMessageRoutes(graph, core);
     registerMediaRoutes(graph, core);
+    registerUploadRoutes(graph, core);
     registerTemplateRoutes(graph, core, prefix);
     registerNodeRoutes(graph, core, prefix);
   });

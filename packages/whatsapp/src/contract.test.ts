@@ -10,6 +10,8 @@ import {
   templateCreateRequestSchema,
   templateCreateResponseSchema,
   templatesListResponseSchema,
+  uploadFileResponseSchema,
+  uploadSessionResponseSchema,
 } from './schemas/graph.js';
 import { inboundMessageSchema } from './schemas/inbound.js';
 import { markReadRequestSchema, sendMessageRequestSchema } from './schemas/send.js';
@@ -120,6 +122,23 @@ describe('schemas are tolerant and honest', () => {
     expect(sendMessageRequestSchema.safeParse({ ...base, image: { id: '1' } }).success).toBe(true);
     const { to: _to, ...noRecipient } = base;
     expect(sendMessageRequestSchema.safeParse({ ...noRecipient, image: { id: '1' } }).success).toBe(false);
+  });
+});
+
+describe('resumable upload (template header samples)', () => {
+  it('reads the upload session id and the file handle as Meta documents them', () => {
+    expect(uploadSessionResponseSchema.parse({ id: 'upload:MTphdHRhY2htZW50' })).toEqual({
+      id: 'upload:MTphdHRhY2htZW50',
+    });
+    expect(uploadFileResponseSchema.parse({ h: '2:c2FtcGxl:aW1hZ2UvanBlZw==:ARZ' }).h).toBe(
+      '2:c2FtcGxl:aW1hZ2UvanBlZw==:ARZ',
+    );
+  });
+
+  it('refuses a session id without the upload: prefix and an empty handle', () => {
+    expect(uploadSessionResponseSchema.safeParse({ id: '12345' }).success).toBe(false);
+    expect(uploadFileResponseSchema.safeParse({ h: '' }).success).toBe(false);
+    expect(uploadFileResponseSchema.safeParse({ id: 'x' }).success).toBe(false);
   });
 });
 

@@ -11,11 +11,14 @@ function sameToken(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The bearer token of a request (header, or Graph's `access_token` query parameter). */
+/**
+ * The access token of a request: `Authorization: Bearer <token>` or `OAuth <token>` (the Resumable
+ * Upload API's second step uses the latter), or Graph's `access_token` query parameter.
+ */
 export function tokenOf(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (typeof header === 'string') {
-    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+    const match = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(header.trim());
     return match?.[1];
   }
   const query = request.query as Record<string, unknown> | undefined;

@@ -4,6 +4,7 @@ import { GraphError, unknownObject } from '../errors.js';
 import { presentTemplate } from '../template-store.js';
 import { handleMediaNode } from './media.js';
 import { type GraphParams, requirePhoneNumber, requireWaba } from './shared.js';
+import { handleUploadStatus, isUploadSessionId } from './uploads.js';
 import { isObject } from './validate-send.js';
 
 function pickFields(object: Record<string, unknown>, fields: unknown): Record<string, unknown> {
@@ -42,6 +43,9 @@ export function registerNodeRoutes(app: FastifyInstance, core: SimCore, prefix: 
     '/:version/:nodeId',
     async (request) => {
       const { nodeId } = request.params;
+      if (nodeId === 'app' || nodeId === core.options.appId)
+        return pickFields({ id: core.options.appId, name: 'Parley (simulator)' }, request.query.fields);
+      if (isUploadSessionId(nodeId)) return handleUploadStatus(core, nodeId);
       if (core.numbers.has(nodeId)) return pickFields(presentPhoneNumber(core, nodeId), request.query.fields);
       if (nodeId === core.options.wabaId) {
         return pickFields(

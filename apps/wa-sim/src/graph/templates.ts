@@ -8,7 +8,9 @@ import {
   validateTemplateComponents,
   validateTemplateCreate,
 } from '../template-store.js';
+import { headerHandleProblem } from '../upload-store.js';
 import { type GraphParams, publicBase, requireWaba } from './shared.js';
+import { handleUploadChunk, isUploadSessionId } from './uploads.js';
 import { isObject } from './validate-send.js';
 
 const MAX_PAGE = 1000;
@@ -152,7 +154,11 @@ export function registerTemplateRoutes(app: FastifyInstance, core: SimCore, pref
 
   app.post<{ Params: GraphParams }>('/:version/:nodeId/message_templates', async (request) => {
     requireWaba(core, request.params.nodeId, 'post');
-    const template = core.templates.add(validateTemplateCreate(request.body, core.clock.now()));
+    const draft = validateTemplateCreate(request.body, core.clock.now());
+    const header = draft.components.find((component) => component.type.toUpperCase() === 'HEADER');
+    const problem = header && headerHandleProblem(core.uploads, header as Record<string, unknown>);
+    if (problem) throw new GraphError({ code: 100, message: '(#100) Invalid parameter', details: problem });
+    const template = core.templates.add(draft);
     scheduleReview(core, template);
     return { id: template.id, status: template.status, category: template.category };
   });
@@ -201,6 +207,7 @@ export function registerTemplateRoutes(app: FastifyInstance, core: SimCore, pref
   );
 
   app.post<{ Params: GraphParams }>('/:version/:nodeId', async (request) => {
+    if (isUploadSessionId(request.params.nodeId)) return handleUploadChunk(core, request);
     const template = core.templates.templates.get(request.params.nodeId);
     if (!template) throw unknownObject(request.params.nodeId, 'post');
     const body = request.body;

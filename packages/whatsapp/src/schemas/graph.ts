@@ -40,6 +40,24 @@ export const successResponseSchema = z.looseObject({ success: z.boolean() });
 
 export const mediaUploadResponseSchema = z.looseObject({ id: z.string() });
 
+/**
+ * Resumable Upload API, step 1: `POST /{v}/{APP_ID}/uploads?file_name=&file_length=&file_type=` answers
+ * the upload session's id, `{"id": "upload:<SESSION_ID>"}`.
+ */
+export const uploadSessionResponseSchema = z.looseObject({ id: z.string().regex(/^upload:\S+$/) });
+export type UploadSessionResponse = z.infer<typeof uploadSessionResponseSchema>;
+
+/**
+ * Resumable Upload API, step 2: `POST /{v}/upload:<SESSION_ID>` (headers `Authorization: OAuth <token>`,
+ * `file_offset: 0`, the raw bytes as body) answers the file handle, `{"h": "<HANDLE>"}`: what a media
+ * template header takes in `example.header_handle[]`.
+ */
+export const uploadFileResponseSchema = z.looseObject({ h: z.string().min(1) });
+export type UploadFileResponse = z.infer<typeof uploadFileResponseSchema>;
+
+/** `GET /{v}/app`: the app the access token belongs to (its id is the `{APP_ID}` of `…/uploads`). */
+export const appResponseSchema = z.looseObject({ id: z.string().min(1), name: z.string().optional() });
+
 /** `GET /{v}/{MEDIA_ID}`: a short-lived download URL plus metadata. */
 export const mediaUrlResponseSchema = z.looseObject({
   messaging_product: z.literal('whatsapp'),
