@@ -433,4 +433,157 @@ describe('newsletters, end to end in Chromium', () => {
     expect(problems).toEqual([]);
     expect(phone.problems).toEqual([]);
   });
+  it('pages the recipients 50 at a time, with the state filter, by keyboard, matching the counts', async () => {
+    expect(ws).not.toBe('');
+    const { page, context, problems } = await newContext(browser);
+    await context.addCookies(cookies);
+    // (The test before switched the owner to German.)
+    const me = await page.request.patch(`${server.url}/api/v1/me`, { data: { locale: 'en' } });
+    expect(me.status(), await me.text()).toBe(200);
+    const api = apiOf(page, ws);
+    const { channels } = (await api.get('/channels')) as { channels: { id: string }[] };
+    const channelId = channels[0]!.id;
+
+    // 130 new contacts in one CSV import (set-based): every second one with consent proof, so the
+    // marketing newsletter sends 65 and skips 65 for lack of consent. Three pages of 50 in the table.
+    const size = 130;
+    const names = Array.from({ length: size }, (_, i) => `Seite ${String(i + 1).padStart(3, '0')}`);
+    const csv = [
+      'phone,name,consent_proof',
+      ...names.map(
+        (name, i) =>
+          `+4915112400${String(i).padStart(3, '0')},${name},${i % 2 === 0 ? 'Formular 2026-12-01' : ''}`,
+      ),
+    ].join('\n');
+    const imported = (await api.post('/broadcasts/audience-import', { channelId, csv })) as {
+      contactIds: string[];
+      created: number;
+      errors: unknown[];
+    };
+    expect(imported.errors).toEqual([]);
+    expect(imported.contactIds).toHaveLength(size);
+    const { id } = await api.post('/broadcasts', {
+      channelId,
+      templateName: 'winter_sale',
+      language: 'de',
+      audience: { contactIds: imported.contactIds },
+      variables: { '1': { field: 'contact.name' }, '2': 'Winterladen' },
+    });
+    await api.post(`/broadcasts/${id}/start`);
+    // Completed, and every message that left is delivered (the simulator's customers do not read).
+    type Counts = Record<string, number>;
+    const counts = async () => (await api.get(`/broadcasts/${id}`)) as { state: string; counts: Counts };
+    await expect
+      .poll(
+        async () => {
+          const b = await counts();
+          return `${b.state} sent=${b.counts.sent + b.counts.delivered + b.counts.read} delivered=${b.counts.delivered} skipped=${b.counts.skipped}`;
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toBe('completed sent=65 delivered=65 skipped=65');
+
+    await page.goto(`${server.url}/w/${ws}/broadcasts/${id}`);
+    await page.getByTestId('broadcast-detail-page').waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => page.getByTestId('broadcast-state').first().getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('completed');
+    const rows = page.getByTestId('recipient-row');
+    const more = page.getByTestId('recipients-more');
+    const shown = async () =>
+      rows.evaluateAll((trs) =>
+        trs.map((tr) => ({
+          name: tr.querySelector('a')?.textContent?.trim() ?? '',
+          state: tr.getAttribute('data-state') ?? '',
+        })),
+      );
+    /** The rows once `n` are there: no duplicate, and the first ones unchanged. */
+    const expectRows = async (n: number, before: { name: string }[] = []) => {
+      await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(n);
+      const now = await shown();
+      expect(new Set(now.map((r) => r.name)).size).toBe(n);
+      expect(now.slice(0, before.length).map((r) => r.name)).toEqual(before.map((r) => r.name));
+      return now;
+    };
+
+    // The first page; "load more" (named for what it adds) adds the second, without duplicates, and
+    // moves the focus to the first row it added.
+    const first = await expectRows(50);
+    expect(await text(page.getByTestId('recipients-shown'))).toBe('Showing 50 of 130');
+    await page.getByRole('button', { name: 'Load 50 more recipients' }).click();
+    const second = await expectRows(100, first);
+    await expect
+      .poll(() =>
+        rows
+          .nth(50)
+          .locator('a')
+          .evaluate((a) => a === document.activeElement),
+      )
+      .toBe(true);
+    expect(await text(page.getByTestId('recipients-shown'))).toBe('Showing 100 of 130');
+    await more.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'broadcasts-13-paged-viewport.png') });
+    await shot(page, '13-paged-desktop');
+
+    // The keyboard: Tab from the last row's link reaches the control; Enter loads the last page.
+    await rows.last().locator('a').focus();
+    await page.keyboard.press('Tab');
+    expect(await more.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await text(more)).toBe('Load 30 more recipients');
+    await page.keyboard.press('Enter');
+    const all = await expectRows(size, second);
+    // All there: the control is gone, and the focus is on the first new row, not lost to the page.
+    expect(await more.count()).toBe(0);
+    await expect
+      .poll(() =>
+        rows
+          .nth(100)
+          .locator('a')
+          .evaluate((a) => a === document.activeElement),
+      )
+      .toBe(true);
+    expect(await text(page.getByTestId('recipients-shown'))).toBe('Showing 130 of 130');
+    expect(all.map((r) => r.name).sort()).toEqual(names);
+
+    // Row by row, the same numbers as the counts at the top.
+    const value = async (key: string) =>
+      Number(await page.getByTestId(`count-${key}`).getAttribute('data-value'));
+    const inState = (...states: string[]) => all.filter((r) => states.includes(r.state)).length;
+    expect(await text(page.getByTestId('detail-total'))).toBe(String(size));
+    expect(inState('skipped')).toBe(await value('skipped'));
+    expect(inState('sent', 'delivered', 'read')).toBe(await value('sent'));
+    expect(inState('delivered', 'read')).toBe(await value('delivered'));
+    expect(inState('read')).toBe(await value('read'));
+    expect(inState('failed')).toBe(await value('failed'));
+    expect(await value('skipped')).toBe(65);
+    expect(await value('delivered')).toBe(65);
+
+    // The state filter with paging: only that state, from its first page, until all 65 are there.
+    for (const [label, state] of [
+      ['Skipped', 'skipped'],
+      ['Delivered', 'delivered'],
+    ] as const) {
+      await pick(page, page.getByTestId('recipients-filter'), label);
+      // Not even for a moment the rows of the filter before.
+      expect((await shown()).every((r) => r.state === state)).toBe(true);
+      const firstOfState = await expectRows(50);
+      expect(firstOfState.every((r) => r.state === state)).toBe(true);
+      expect(await text(page.getByTestId('recipients-shown'))).toBe('Showing 50 of 65');
+      expect(await text(more)).toBe('Load 15 more recipients');
+      await more.click();
+      const everyOfState = await expectRows(65, firstOfState);
+      await page.screenshot({ path: path.join(shots, `broadcasts-14-filter-${state}-viewport.png`) });
+      expect(everyOfState.every((r) => r.state === state)).toBe(true);
+      expect(everyOfState.length).toBe(await value(state));
+      expect(await more.count()).toBe(0);
+      expect(await text(page.getByTestId('recipients-shown'))).toBe('Showing 65 of 65');
+    }
+    // Back to all: from the first page again.
+    await pick(page, page.getByTestId('recipients-filter'), 'All recipients');
+    expect((await expectRows(50)).map((r) => r.name)).toEqual(first.map((r) => r.name));
+    expect(await more.count()).toBe(1);
+    await page.getByTestId('recipients-filter').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(shots, 'broadcasts-14-filter-all-viewport.png') });
+    expect(problems).toEqual([]);
+  });
 });

@@ -132,7 +132,7 @@ function Detail({ b, ws }: { b: BroadcastDto; ws: string }) {
           </SectionCard>
         )}
         <SectionCard title={t('recipients.title')} headingId="bc-recipients">
-          <RecipientsTable ws={ws} broadcastId={b.id} version={version} />
+          <RecipientsTable ws={ws} broadcastId={b.id} version={version} counts={b.counts} />
         </SectionCard>
         <SectionCard title={t('summary.title')} headingId="bc-settings">
           <SettingsSummary b={b} ws={ws} />

@@ -1,11 +1,19 @@
 import { Anchor, Badge, Button, Center, Group, Select, Skeleton, Stack, Table, Text } from '@mantine/core';
 import { IconDownload } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ErrorState } from '../../components/ErrorState';
 import { formatDateTime } from '../../lib/format';
-import { type RecipientState, recipientsCsvUrl, useRecipients, useRefreshRecipients } from './api';
+import {
+  type BroadcastDto,
+  type RecipientState,
+  recipientsCsvUrl,
+  recipientsPageSize,
+  useFirstRecipientsPage,
+  useRecipients,
+  useRefreshRecipients,
+} from './api';
 
 const states: RecipientState[] = [
   'queued',
@@ -28,24 +36,55 @@ const colors: Record<RecipientState, string> = {
   unknown: 'gray',
 };
 
-/** Recipients and outcomes, filterable by state, 50 at a time; refetched when `version` changes. */
+/**
+ * Recipients and outcomes, filterable by state, 50 at a time: "load more" adds the next page;
+ * choosing a filter, also one shown before, starts from the first. Refetched when `version` changes.
+ * After "load more" the focus moves to the first row it added, so a keyboard user neither loses the
+ * focus (the button is busy, then gone after the last page) nor has to look for the new rows.
+ */
 export function RecipientsTable({
   ws,
   broadcastId,
   version,
+  counts,
 }: {
   ws: string;
   broadcastId: string;
   version: string;
+  counts: BroadcastDto['counts'];
 }) {
-  const { t } = useTranslation('broadcasts');
+  const { t, i18n } = useTranslation('broadcasts');
   const [state, setState] = useState<RecipientState | null>(null);
   const list = useRecipients(ws, broadcastId, state);
   const refresh = useRefreshRecipients(ws, broadcastId);
+  const firstPage = useFirstRecipientsPage(ws, broadcastId);
+  // Only a change: the first fetch is the query's own.
+  const seenVersion = useRef(version);
   useEffect(() => {
+    if (seenVersion.current === version) return;
+    seenVersion.current = version;
     void refresh();
   }, [version]);
   const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const total = state ? counts[state] : counts.total;
+  const n = new Intl.NumberFormat(i18n.language);
+  const tbody = useRef<HTMLTableSectionElement>(null);
+  const focusRow = useRef<number | null>(null);
+  useEffect(() => {
+    const index = focusRow.current;
+    if (index === null || items.length <= index) return;
+    focusRow.current = null;
+    tbody.current?.querySelectorAll<HTMLElement>('tr a')[index]?.focus();
+  }, [items.length]);
+  const loadMore = () => {
+    if (list.isFetchingNextPage) return;
+    const index = items.length;
+    focusRow.current = index;
+    void list.fetchNextPage().then((r) => {
+      // Nothing was added: nothing to move to (the button stays, with the error below).
+      if (r.isError && focusRow.current === index) focusRow.current = null;
+    });
+  };
 
   return (
     <Stack gap="sm">
@@ -57,7 +96,12 @@ export function RecipientsTable({
             ...states.map((s) => ({ value: s, label: t(`recipientState.${s}`) })),
           ]}
           value={state ?? 'all'}
-          onChange={(v) => setState(!v || v === 'all' ? null : (v as RecipientState))}
+          onChange={(v) => {
+            const next = !v || v === 'all' ? null : (v as RecipientState);
+            focusRow.current = null;
+            firstPage(next);
+            setState(next);
+          }}
           allowDeselect={false}
           w={220}
           data-testid="recipients-filter"
@@ -92,7 +136,7 @@ export function RecipientsTable({
                 <Table.Th>{t('recipients.sentAt')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
-            <Table.Tbody>
+            <Table.Tbody ref={tbody}>
               {items.map((r) => (
                 <Table.Tr key={r.contactId} data-testid="recipient-row" data-state={r.state}>
                   <Table.Td>
@@ -111,7 +155,13 @@ export function RecipientsTable({
                     )}
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={colors[r.state]} variant="light" data-testid="recipient-state">
+                    {/* Never cut to "ZUGEST…" on a phone: the column is as wide as the longest state. */}
+                    <Badge
+                      color={colors[r.state]}
+                      variant="light"
+                      styles={{ label: { overflow: 'visible' } }}
+                      data-testid="recipient-state"
+                    >
                       {t(`recipientState.${r.state}`)}
                     </Badge>
                   </Table.Td>
@@ -140,15 +190,26 @@ export function RecipientsTable({
           </Table>
         </Table.ScrollContainer>
       )}
+      {list.data && items.length > 0 && (
+        <Text size="sm" c="dimmed" ta="center" role="status" data-testid="recipients-shown">
+          {t('recipients.shown', {
+            shown: n.format(items.length),
+            total: n.format(Math.max(total, items.length)),
+          })}
+        </Text>
+      )}
       {list.hasNextPage && (
         <Center>
           <Button
             variant="default"
-            onClick={() => void list.fetchNextPage()}
+            onClick={loadMore}
             loading={list.isFetchingNextPage}
             data-testid="recipients-more"
           >
-            {t('recipients.more')}
+            {/* The counts may be a moment behind the rows: then without a number. */}
+            {total > items.length
+              ? t('recipients.moreCount', { count: Math.min(recipientsPageSize, total - items.length) })
+              : t('recipients.more')}
           </Button>
         </Center>
       )}

@@ -9,6 +9,7 @@ import type {
   retryFailedResponse,
 } from '@parley/contracts';
 import {
+  type InfiniteData,
   keepPreviousData,
   useInfiniteQuery,
   useMutation,
@@ -59,20 +60,38 @@ export function useBroadcast(ws: string, id: string) {
   });
 }
 
-/** Recipients and their outcome in pages of 50, optionally of one state. */
+/** Rows per page of the recipients table. */
+export const recipientsPageSize = 50;
+
+/**
+ * Recipients and their outcome in pages of 50 (by the server's cursor), optionally of one state.
+ * Another state starts from its first page and shows nothing of the previous one while it loads.
+ */
 export function useRecipients(ws: string, id: string, state: RecipientState | null) {
   return useInfiniteQuery({
     queryKey: [...recipientsKey(ws, id), state],
     queryFn: ({ pageParam }) => {
-      const p = new URLSearchParams({ limit: '50' });
+      const p = new URLSearchParams({ limit: String(recipientsPageSize) });
       if (state) p.set('state', state);
       if (pageParam) p.set('cursor', pageParam);
       return apiGet<RecipientPage>(`${broadcastPath(ws, id, '/recipients')}?${p}`);
     },
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (last) => last.nextCursor ?? undefined,
-    placeholderData: keepPreviousData,
   });
+}
+
+/**
+ * Before the table shows a state again: its cached list keeps only the first page, so the table starts
+ * from the top (and refetches it) instead of showing every page loaded before.
+ */
+export function useFirstRecipientsPage(ws: string, id: string) {
+  const qc = useQueryClient();
+  return (state: RecipientState | null) =>
+    qc.setQueryData<InfiniteData<RecipientPage, string | undefined>>(
+      [...recipientsKey(ws, id), state],
+      (d) => d && { pages: d.pages.slice(0, 1), pageParams: d.pageParams.slice(0, 1) },
+    );
 }
 
 /** Refetches the recipients of a broadcast (its counts changed). */
