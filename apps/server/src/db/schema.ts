@@ -350,11 +350,17 @@ export const webhookEvents = pgTable(
     nextAttemptAt: ts('next_attempt_at').notNull().defaultNow(),
     receivedAt: ts('received_at').notNull().defaultNow(),
     processedAt: ts('processed_at'),
+    /** The delivery carries only statuses of sent messages: processed after those with customers' messages. */
+    statusOnly: boolean('status_only').notNull().default(false),
   },
   (t) => [
     index('webhook_events_status_idx').on(t.status, t.receivedAt),
     // The processing queue: pending deliveries in arrival order.
     index('webhook_events_pending_idx').on(t.nextAttemptAt, t.id).where(sql`${t.status} = 'pending'`),
+    // Its fast lane: customers' messages (and everything but statuses) first.
+    index('webhook_events_pending_first_idx')
+      .on(t.nextAttemptAt, t.id)
+      .where(sql`${t.status} = 'pending' and not ${t.statusOnly}`),
   ],
 );
 

@@ -8,6 +8,12 @@ import type { AppContext } from '../context.js';
  */
 export type BatchPumpDefinition = {
   name: string;
+  /**
+   * The most rows `run` takes at once. A run that took fewer found the table drained: the pump then
+   * waits for the next poke (or poll) instead of going again at once for the few rows that came in
+   * meanwhile, so rows that may wait (`pokeSoon`) gather into full batches.
+   */
+  batchSize?: number;
   run(ctx: AppContext): Promise<number>;
 };
 
@@ -16,6 +22,7 @@ export class BatchPump {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = true;
+  private soon: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly ctx: AppContext,
@@ -28,21 +35,41 @@ export class BatchPump {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.soon) clearTimeout(this.soon);
+    this.soon = null;
     await this.running;
+  }
+
+  /**
+   * Runs within `delayMs` (rows that may wait: several pokes share one batch). A `poke` meanwhile runs
+   * at once and takes these rows too.
+   */
+  pokeSoon(delayMs: number): void {
+    if (this.stopped || this.soon) return;
+    this.soon = setTimeout(() => {
+      this.soon = null;
+      this.poke();
+    }, delayMs);
+    this.soon.unref();
   }
 
   poke(): void {
     if (this.stopped) return;
+    if (this.soon) {
+      clearTimeout(this.soon);
+      this.soon = null;
+    }
     if (this.running) {
       this.again = true;
       return;
     }
     this.running = (async () => {
+      const full = this.def.batchSize ?? 1;
       let handled = 0;
       do {
         this.again = false;
         handled = await this.runOnce();
-      } while ((handled > 0 || this.again) && !this.stopped);
+      } while ((handled >= full || this.again) && !this.stopped);
     })().finally(() => {
       this.running = null;
     });

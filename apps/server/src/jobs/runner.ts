@@ -89,6 +89,12 @@ export class JobRunner {
     for (const p of this.pumps) if (p.def.name === name) p.poke();
   }
 
+  /** Starts one batch pump within `delayMs` (rows that may wait gather into one batch). */
+  pokePumpSoon(name: string, delayMs: number): void {
+    if (this.stopped) return;
+    for (const p of this.pumps) if (p.def.name === name) p.pokeSoon(delayMs);
+  }
+
   /** Starts due jobs now, without waking the pumps (a pump that enqueued jobs calls this). */
   pokeJobs(): void {
     if (this.stopped) return;

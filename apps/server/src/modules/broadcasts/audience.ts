@@ -2,8 +2,7 @@ import type { AttributeValues, AudienceCondition, BroadcastAudience, ConsentStat
 import { type SQL, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import { type DbOrTx, rowsOf } from '../../db/client.js';
-
-const uuidArray = (ids: string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
+import { uuidArray } from '../../db/sets.js';
 
 /** The SQL test of one segment condition on contact `c` (attribute conditions: true, filtered later). */
 function conditionSql(ws: string, channelId: string, c: AudienceCondition): SQL {

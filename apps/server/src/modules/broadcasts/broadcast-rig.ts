@@ -106,6 +106,7 @@ export async function openBroadcastRig(opts: {
 
   /** Opens the database in this process (PGlite: only while no server process runs). */
   async function withDatabase<T>(fn: (db: Db) => Promise<T>): Promise<T> {
+    if (!databaseUrl && child) throw new Error('PGlite: stop the server before opening its database');
     const database = await openDatabase({ databaseUrl, dataDir });
     try {
       return await fn(database.db);

@@ -1,14 +1,14 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { until } from '../../test/whatsapp-testbed.js';
-import { openSigkillRig, queryRows, RIG_TEMPLATE, type SigkillRig } from './sigkill-harness.js';
+import { type BroadcastRig, openBroadcastRig, queryRows, TEMPLATE } from './broadcast-rig.js';
 
 /**
  * The requirement: SIGKILL the server process three times during a 10,000-recipient broadcast against
  * the simulator; afterwards each recipient is sent exactly once or reported failed/unknown, and the
  * simulator saw no duplicate.
  *
- * The server runs as its own process (see sigkill-harness.ts) on a database that outlives it: PGlite
+ * The server runs as its own process (see broadcast-rig.ts, which the benchmark uses too) on a database that outlives it: PGlite
  * in a data directory (`PARLEY_DATA_DIR/pgdata`, the embedded default) or, with DATABASE_URL, a
  * scratch PostgreSQL database. The simulator runs in this process, at 1,000 messages/s (HIGH), keeps
  * every send it received and retries its status webhooks while the server is down. The broadcast is
@@ -39,7 +39,7 @@ type Counts = { total: number; queued: number; sending: number; unknown: number 
 type Broadcast = { state: string; counts: Counts };
 type Recipient = { contactId: string; state: string; phone: string | null };
 
-let rig: SigkillRig | null = null;
+let rig: BroadcastRig | null = null;
 const t0 = Date.now();
 /** Progress on stderr (the run takes a minute or more). */
 const log = (what: string) =>
@@ -48,13 +48,13 @@ afterAll(async () => {
   await rig?.close();
 });
 
-async function broadcastOf(r: SigkillRig, id: string): Promise<Broadcast> {
+async function broadcastOf(r: BroadcastRig, id: string): Promise<Broadcast> {
   const res = await r.api<Broadcast>('GET', `/broadcasts/${id}`);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
 }
 
-async function recipientsOf(r: SigkillRig, id: string, state?: string): Promise<Recipient[]> {
+async function recipientsOf(r: BroadcastRig, id: string, state?: string): Promise<Recipient[]> {
   const out: Recipient[] = [];
   let cursor: string | null = null;
   do {
@@ -71,7 +71,7 @@ async function recipientsOf(r: SigkillRig, id: string, state?: string): Promise<
 }
 
 /** The lease of the killed process's jobs runs out (as it would after 60 s). */
-async function expireLeases(r: SigkillRig): Promise<number> {
+async function expireLeases(r: BroadcastRig): Promise<number> {
   return r.withDatabase(async (db) => {
     const rows = await queryRows<{ id: string }>(
       db,
@@ -97,7 +97,7 @@ const waId = (phone: string | null) => (phone ?? '').replace(/^\+/, '');
 
 describe(`a ${RECIPIENTS.toLocaleString('en')}-recipient broadcast killed three times (${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite in a data directory'})`, () => {
   it('sends each recipient at most once: sent exactly once or reported failed/unknown, no duplicate at the simulator', async () => {
-    const r = await openSigkillRig({ recipients: RECIPIENTS, mps: 1000 });
+    const r = await openBroadcastRig({ recipients: RECIPIENTS, mps: 1000 });
     log(`seeded ${RECIPIENTS} contacts`);
     rig = r;
     await r.start();
@@ -106,8 +106,8 @@ describe(`a ${RECIPIENTS.toLocaleString('en')}-recipient broadcast killed three 
     expect(sync.status, JSON.stringify(sync.body)).toBe(200);
     const created = await r.api<{ id: string }>('POST', '/broadcasts', {
       channelId: r.channelId,
-      templateName: RIG_TEMPLATE.name,
-      language: RIG_TEMPLATE.language,
+      templateName: TEMPLATE.name,
+      language: TEMPLATE.language,
       audience: { segment: { conditions: [{ type: 'consent', state: 'granted' }] } },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);

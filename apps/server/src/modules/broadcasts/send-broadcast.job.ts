@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { rowsOf } from '../../db/client.js';
 import { broadcastRecipients, broadcasts, channels, contacts, templates } from '../../db/schema.js';
+import { jsonRows, uuidArray } from '../../db/sets.js';
 import { defineJob, RetryLaterError } from '../../jobs/define-job.js';
 import { channelCredentials } from '../channels/service.js';
 import { consentStatesOf, recordMetaOptOut } from '../consents/service.js';
@@ -18,6 +19,12 @@ export const UNKNOWN_AFTER_MS = 10 * 60_000;
 const SLICE_MS = 10_000;
 /** Sends in flight at once (1,000/s needs several). */
 const IN_FLIGHT = 16;
+/**
+ * Recipients claimed in one transaction: a quarter second of the number's throughput, 10 to 100. The
+ * next batch is claimed while one is sent, so a crash leaves at most two batches claimed and unsent
+ * (reported `unknown` after the grace period, never resent).
+ */
+const batchSize = (mps: number) => Math.max(10, Math.min(100, Math.round(mps / 4)));
 /** Errors that stop the whole broadcast (paused with the error): spam/limit restrictions, token, policy, template paused/disabled. */
 const STOP_CODES = new Set([0, 190, 368, 131031, 131042, 131048, 131064, 132015, 132016]);
 /** Errors after which the recipient may be retried later (not at once). */
@@ -77,20 +84,32 @@ export const sendBroadcastJob = defineJob({
       where broadcast_id = ${b.id} and state = 'sending' and provider_message_id is null
         and send_started_at < now() - (${UNKNOWN_AFTER_MS} * interval '1 millisecond')`);
 
+    // The daily limit: read once per slice, then counted down by what this slice claims; read again
+    // when it seems used up (other broadcasts of the portfolio may have sent meanwhile).
+    let room = limit - (await reachedInLastDay(ctx, b.workspaceId, ch.wabaId)).count;
+    const size = () => Math.max(1, Math.min(room, batchSize(mps)));
     const deadline = Date.now() + SLICE_MS;
-    while (Date.now() < deadline) {
-      const used = await reachedInLastDay(ctx, b.workspaceId, ch.wabaId);
-      const room = limit - used.count;
-      if (room <= 0) {
-        if (!(await hasQueued(ctx, b.id))) break;
-        const resumeAt = new Date((used.oldest ?? new Date()).getTime() + 24 * 3600_000);
-        await ctx.db
-          .update(broadcasts)
-          .set({ state: 'paused', pauseReason: 'daily_limit', resumeAt, updatedAt: new Date() })
-          .where(and(eq(broadcasts.id, b.id), eq(broadcasts.state, 'running')));
-        throw new RetryLaterError(Math.max(1000, resumeAt.getTime() - Date.now()), 'daily limit reached');
+    const sent = new SentWriter(ctx);
+    // The next batch is claimed while this one is sent: the sends never wait for a claim.
+    let next: Promise<Claimed[] | null> | null = null;
+    for (;;) {
+      if (!next) {
+        const used = await reachedInLastDay(ctx, b.workspaceId, ch.wabaId);
+        room = limit - used.count;
+        // Used up with recipients left: paused until capacity returns (nothing left: the claim below
+        // finds no one and the broadcast completes).
+        if (room <= 0 && (await hasQueued(ctx, b.id))) {
+          const resumeAt = new Date((used.oldest ?? new Date()).getTime() + 24 * 3600_000);
+          await ctx.db
+            .update(broadcasts)
+            .set({ state: 'paused', pauseReason: 'daily_limit', resumeAt, updatedAt: new Date() })
+            .where(and(eq(broadcasts.id, b.id), eq(broadcasts.state, 'running')));
+          throw new RetryLaterError(Math.max(1000, resumeAt.getTime() - Date.now()), 'daily limit reached');
+        }
+        next = claimBatch(ctx, b, size());
       }
-      const batch = await claimBatch(ctx, b, Math.max(1, Math.min(mps, room, 200)));
+      const batch = await next;
+      next = null;
       if (batch === null) return; // no longer running
       if (batch.length === 0) {
         if (await hasQueued(ctx, b.id)) throw new RetryLaterError(1000, 'recipients waiting for a back-off');
@@ -107,26 +126,36 @@ export const sendBroadcastJob = defineJob({
           .where(and(eq(broadcasts.id, b.id), eq(broadcasts.state, 'running')));
         return;
       }
+      room -= batch.length;
+      if (Date.now() < deadline && room > 0) next = claimBatch(ctx, b, size());
       const stopped: { err: GraphApiError | null } = { err: null };
       const queue = [...batch];
+      const unsent: string[] = [];
       const worker = async () => {
         for (;;) {
           const r = queue.shift();
           if (!r) return;
           if (stopped.err) {
-            await release(ctx, r.id);
+            unsent.push(r.id);
             continue;
           }
           for (let wait = pacer.take(ch.phoneNumberId, mps, Date.now()); wait > 0; ) {
             await sleep(wait);
             wait = pacer.take(ch.phoneNumberId, mps, Date.now());
           }
-          const err = await sendOne(ctx, b, t, ch, creds, r);
+          const err = await sendOne(ctx, b, t, ch, creds, r, sent);
           if (err && STOP_CODES.has(err.code)) stopped.err ??= err;
         }
       };
       await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, batch.length) }, worker));
-      if (stopped.err) return pause(ctx, b.id, 'whatsapp_error', stopped.err.code, stopped.err.title);
+      await sent.flush();
+      if (stopped.err) {
+        // The batch claimed ahead goes back to the queue too: none of it was sent.
+        const ahead = next ? await (next as Promise<Claimed[] | null>) : null;
+        await release(ctx, [...unsent, ...(ahead ?? []).map((r) => r.id)]);
+        return pause(ctx, b.id, 'whatsapp_error', stopped.err.code, stopped.err.title);
+      }
+      if (!next && Date.now() >= deadline) break;
     }
     throw new RetryLaterError(0, 'next slice');
   },
@@ -223,42 +252,38 @@ async function claimBatch(
         blockedAt: contacts.blockedAt,
       })
       .from(contacts)
-      .where(
-        and(
-          eq(contacts.workspaceId, b.workspaceId),
-          sql`${contacts.id} = any(${`{${ids.join(',')}}`}::uuid[])`,
-        ),
-      );
+      .where(and(eq(contacts.workspaceId, b.workspaceId), sql`${contacts.id} = any(${uuidArray(ids)})`));
     const byId = new Map(people.map((p) => [p.id, p]));
     const states = await consentStatesOf(tx, b.workspaceId, ids, b.channelId);
     const claimed: Claimed[] = [];
+    const marks: {
+      id: string;
+      state: 'skipped' | 'sending';
+      error_code: string | null;
+      error_message: string | null;
+      consent_entry_id: string | null;
+    }[] = [];
     for (const r of rows) {
       const p = byId.get(r.contact_id);
       const consent = states.get(r.contact_id)!;
       const reason = skipReasonOf(p, consent.marketing.state, b.category === 'MARKETING');
-      const skip = reason ? [reason, SKIP_MESSAGES[reason]] : null;
-      if (skip) {
-        await tx
-          .update(broadcastRecipients)
-          .set({
-            state: 'skipped',
-            errorCode: skip[0],
-            errorMessage: skip[1],
-            consentEntryId: consent.marketing.entryId,
-            updatedAt: new Date(),
-          })
-          .where(eq(broadcastRecipients.id, r.id));
+      if (reason) {
+        marks.push({
+          id: r.id,
+          state: 'skipped',
+          error_code: reason,
+          error_message: SKIP_MESSAGES[reason],
+          consent_entry_id: consent.marketing.entryId,
+        });
         continue;
       }
-      await tx
-        .update(broadcastRecipients)
-        .set({
-          state: 'sending',
-          sendStartedAt: new Date(),
-          consentEntryId: b.category === 'MARKETING' ? consent.marketing.entryId : null,
-          updatedAt: new Date(),
-        })
-        .where(eq(broadcastRecipients.id, r.id));
+      marks.push({
+        id: r.id,
+        state: 'sending',
+        error_code: null,
+        error_message: null,
+        consent_entry_id: b.category === 'MARKETING' ? consent.marketing.entryId : null,
+      });
       claimed.push({
         id: r.id,
         contactId: r.contact_id,
@@ -268,16 +293,64 @@ async function claimBatch(
         attributes: p!.attributes,
       });
     }
+    // One statement for the whole batch: the skipped with their reason, the claimed with the time.
+    await tx.execute(sql`
+      update broadcast_recipients r set state = v.state, error_code = v.error_code,
+        error_message = v.error_message, consent_entry_id = v.consent_entry_id,
+        send_started_at = case when v.state = 'sending' then now() else r.send_started_at end,
+        updated_at = now()
+      from ${jsonRows(marks)} as v(id uuid, state text, error_code text, error_message text,
+        consent_entry_id uuid)
+      where r.id = v.id`);
     return claimed;
   });
 }
 
-/** Puts a claimed recipient back in the queue: only when the call was not made, or was surely refused. */
-async function release(ctx: AppContext, id: string, notBefore: Date | null = null): Promise<void> {
+/** Puts claimed recipients back in the queue: only when the call was not made, or was surely refused. */
+async function release(
+  ctx: AppContext,
+  ids: string | string[],
+  notBefore: Date | null = null,
+): Promise<void> {
+  const list = typeof ids === 'string' ? [ids] : ids;
+  if (list.length === 0) return;
   await ctx.db
     .update(broadcastRecipients)
     .set({ state: 'queued', sendStartedAt: null, notBefore, updatedAt: new Date() })
-    .where(and(eq(broadcastRecipients.id, id), eq(broadcastRecipients.state, 'sending')));
+    .where(
+      and(sql`${broadcastRecipients.id} = any(${uuidArray(list)})`, eq(broadcastRecipients.state, 'sending')),
+    );
+}
+
+/**
+ * The wamids of accepted sends, written together (one transaction per batch, not one statement per
+ * send). Until then the recipient is `sending` with its claim committed, so a crash in between never
+ * leads to a resend: the status webhook (our id in the callback data) or the grace period decides.
+ * Rows are locked in id order, like the status batches, so the two never deadlock.
+ */
+class SentWriter {
+  private rows: { id: string; wamid: string }[] = [];
+  constructor(private readonly ctx: AppContext) {}
+  add(id: string, wamid: string): void {
+    this.rows.push({ id, wamid });
+  }
+  async flush(): Promise<void> {
+    if (this.rows.length === 0) return;
+    const rows = this.rows.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+    this.rows = [];
+    await this.ctx.db.transaction(async (tx) => {
+      await tx.execute(sql`
+        select id from broadcast_recipients where id = any(${uuidArray(rows.map((r) => r.id))})
+        order by id for update`);
+      // A status webhook may have come first (and moved the state on): only a claimed row becomes 'sent'.
+      await tx.execute(sql`
+        update broadcast_recipients r set provider_message_id = coalesce(r.provider_message_id, v.wamid),
+          state = case when r.state in ('sending', 'unknown') then 'sent' else r.state end,
+          sent_at = coalesce(r.sent_at, now()), updated_at = now()
+        from ${jsonRows(rows)} as v(id uuid, wamid text)
+        where r.id = v.id`);
+    });
+  }
 }
 
 export type Variable = string | { field: string; fallback?: string };
@@ -347,6 +420,7 @@ async function sendOne(
   ch: typeof channels.$inferSelect,
   creds: Parameters<typeof graphRequest>[0],
   r: Claimed,
+  sent: SentWriter,
 ): Promise<GraphApiError | null> {
   const to = await ctx.keyring.decryptOptional(ctx.db, b.workspaceId, r.waId, 'contacts.wa_id');
   const template = await templateFor(ctx, b, t, r);
@@ -374,13 +448,7 @@ async function sendOne(
         biz_opaque_callback_data: `b:${r.id}`,
       }),
     );
-    const wamid = res.messages[0]!.id;
-    // A status webhook may have come first (and moved the state on): only a claimed row becomes 'sent'.
-    await ctx.db.execute(sql`
-      update broadcast_recipients set provider_message_id = coalesce(provider_message_id, ${wamid}),
-        state = case when state in ('sending', 'unknown') then 'sent' else state end,
-        sent_at = coalesce(sent_at, now()), updated_at = now()
-      where id = ${r.id}`);
+    sent.add(r.id, res.messages[0]!.id);
     return null;
   } catch (err) {
     if (!(err instanceof GraphApiError)) throw err;

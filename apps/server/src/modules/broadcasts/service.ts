@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { type DbOrTx, rowsOf } from '../../db/client.js';
 import { broadcastRecipients, broadcasts, channels, contacts, templates } from '../../db/schema.js';
+import { uuidArray } from '../../db/sets.js';
 import { AppError } from '../../errors.js';
 import type { Member } from '../../http/auth.js';
 import { enqueueJob } from '../../jobs/queue.js';
@@ -163,7 +164,7 @@ export async function startBroadcast(ctx: AppContext, member: Member, id: string
     for (let i = 0; i < ids.length; i += 5000)
       await tx.execute(sql`
         insert into broadcast_recipients (workspace_id, broadcast_id, contact_id)
-        select ${ws}, ${b.id}, t.id from unnest(${`{${ids.slice(i, i + 5000).join(',')}}`}::uuid[])
+        select ${ws}, ${b.id}, t.id from unnest(${uuidArray(ids.slice(i, i + 5000))})
           with ordinality as t(id, n)
         order by t.n
         on conflict (broadcast_id, contact_id) do nothing`);

@@ -6,7 +6,7 @@ import type { Tx } from '../../db/client.js';
 import { messageStatusEvents, messages } from '../../db/schema.js';
 import { isUuid } from '../../lib/ids.js';
 import { recordEvent } from '../../realtime/event-bus.js';
-import { applyRecipientStatus } from '../broadcasts/index.js';
+import { applyRecipientStatuses } from '../broadcasts/index.js';
 import type { ChannelRow } from '../channels/service.js';
 
 const RANK: Record<string, number> = { pending: 0, unknown: 0, sent: 1, delivered: 2, read: 3, played: 3 };
@@ -43,13 +43,35 @@ async function findMessage(tx: Tx, ch: ChannelRow, s: MessageStatus): Promise<Me
 }
 
 /**
- * Applies one status webhook: the full history is kept (deduplicated), the message's shown status only
- * moves forward, a send whose API reply was lost is reconciled through `biz_opaque_callback_data`.
+ * Applies statuses in their order: those of broadcast sends set-based (applyRecipientStatuses, one
+ * pair of statements per number), the inbox's one by one.
+ */
+export async function applyStatuses(
+  ctx: AppContext,
+  tx: Tx,
+  items: readonly { ch: ChannelRow; s: MessageStatus }[],
+): Promise<void> {
+  const byChannel = new Map<string, { ch: ChannelRow; s: MessageStatus }[]>();
+  for (const it of items) byChannel.set(it.ch.id, [...(byChannel.get(it.ch.id) ?? []), it]);
+  const recipients = new Set<{ ch: ChannelRow; s: MessageStatus }>();
+  for (const group of byChannel.values()) {
+    const handled = await applyRecipientStatuses(
+      ctx,
+      tx,
+      group[0]!.ch.id,
+      group.map((g) => g.s),
+    );
+    for (const [i, g] of group.entries()) if (handled[i]) recipients.add(g);
+  }
+  for (const it of items) if (!recipients.has(it)) await applyMessageStatus(tx, it.ch, it.s);
+}
+
+/**
+ * A status of an inbox message: the full history is kept (deduplicated), the message's shown status
+ * only moves forward, a send whose API reply was lost is reconciled through `biz_opaque_callback_data`.
  * A status for a message not stored yet is kept and applied when the send records its wamid.
  */
-export async function applyStatus(ctx: AppContext, tx: Tx, ch: ChannelRow, s: MessageStatus): Promise<void> {
-  // A broadcast's send (our recipient id in the opaque data, or its wamid) is a recipient's outcome.
-  if (await applyRecipientStatus(ctx, tx, ch.id, s)) return;
+async function applyMessageStatus(tx: Tx, ch: ChannelRow, s: MessageStatus): Promise<void> {
   const msg = await findMessage(tx, ch, s);
   const at = new Date(Number(s.timestamp) * 1000 || Date.now());
   const inserted = await tx

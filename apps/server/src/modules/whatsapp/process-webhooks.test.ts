@@ -10,6 +10,7 @@ import {
   WEBHOOK_BATCH,
   WEBHOOK_MAX_ATTEMPTS,
 } from './process-webhooks.js';
+import { carriesOnlyStatuses } from './webhook-routes.js';
 
 /** The batch pump that turns stored deliveries into messages: batches, crash safety, a bad delivery. */
 let bed: WhatsAppTestbed;
@@ -34,26 +35,33 @@ function deliveryOf(
   const name = opts.name === undefined ? `Pumpe ${from}` : opts.name;
   return {
     wamid,
-    body: JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: '102290129340398',
-          changes: [
-            {
-              field: 'messages',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: '49301234567', phone_number_id: bed.phoneNumberId },
-                contacts: [name === null ? { wa_id: from } : { profile: { name }, wa_id: from }],
-                messages: [{ from, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), ...message }],
-              },
-            },
-          ],
-        },
-      ],
+    body: messagesChange({
+      contacts: [name === null ? { wa_id: from } : { profile: { name }, wa_id: from }],
+      messages: [{ from, id: wamid, timestamp: String(Math.floor(Date.now() / 1000)), ...message }],
     }),
   };
+}
+
+/** A signed-ready delivery body with one `messages` change of the test number carrying `value`. */
+function messagesChange(value: Record<string, unknown>): string {
+  return JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '49301234567', phone_number_id: bed.phoneNumberId },
+              ...value,
+            },
+          },
+        ],
+      },
+    ],
+  });
 }
 
 const countMessages = async (wamids: string[]) =>
@@ -90,6 +98,61 @@ describe('processing stored deliveries', () => {
       .from(webhookEvents)
       .where(eq(webhookEvents.status, 'pending'));
     expect(left).toHaveLength(0);
+  });
+
+  it("a customer's message goes before a newsletter's backlog of status deliveries (the fast lane)", async () => {
+    await bed.server.ctx.jobs.stop();
+    const statusDelivery = (i: number) =>
+      messagesChange({
+        statuses: [
+          {
+            id: `wamid.LANE.${process.pid}.${i}`,
+            status: 'delivered',
+            timestamp: String(Math.floor(Date.now() / 1000)),
+            recipient_id: '4915100007777',
+          },
+        ],
+      });
+    for (let i = 0; i < WEBHOOK_BATCH + 20; i++)
+      expect((await bed.postWebhook(statusDelivery(i))).status).toBe(200);
+    const urgent = delivery('4915100000902', 'Ist mein Paket unterwegs?');
+    expect((await bed.postWebhook(urgent.body)).status).toBe(200);
+    const lanes = rowsOf<{ status_only: boolean; n: string | number }>(
+      await bed.server.ctx.db.execute(
+        sql`select status_only, count(*) as n from webhook_events where status = 'pending' group by 1`,
+      ),
+    );
+    expect(Object.fromEntries(lanes.map((l) => [String(l.status_only), Number(l.n)]))).toEqual({
+      true: WEBHOOK_BATCH + 20,
+      false: 1,
+    });
+    // One batch: the customer's message (received last) is in it, the statuses fill the rest.
+    expect(await processWebhooksPump.run(bed.server.ctx)).toBe(WEBHOOK_BATCH);
+    expect(await countMessages([urgent.wamid])).toBe(1);
+    const left = rowsOf<{ n: string | number }>(
+      await bed.server.ctx.db.execute(sql`select count(*) as n from webhook_events where status = 'pending'`),
+    );
+    expect(Number(left[0]!.n)).toBe(21);
+    bed.server.ctx.jobs.start();
+    await bed.server.ctx.jobs.drain();
+    const after = rowsOf<{ n: string | number }>(
+      await bed.server.ctx.db.execute(sql`select count(*) as n from webhook_events where status = 'pending'`),
+    );
+    expect(Number(after[0]!.n)).toBe(0);
+  });
+
+  it('tells status-only deliveries from those with messages or other changes', () => {
+    const change = (field: string, value: Record<string, unknown>) => ({
+      entry: [{ changes: [{ field, value }] }],
+    });
+    expect(carriesOnlyStatuses(change('messages', { statuses: [{ id: 'w' }] }))).toBe(true);
+    expect(
+      carriesOnlyStatuses(change('messages', { statuses: [{ id: 'w' }], messages: [{ id: 'm' }] })),
+    ).toBe(false);
+    expect(carriesOnlyStatuses(change('messages', { messages: [{ id: 'm' }] }))).toBe(false);
+    expect(carriesOnlyStatuses(change('message_template_status_update', { event: 'APPROVED' }))).toBe(false);
+    expect(carriesOnlyStatuses({ entry: [] })).toBe(false);
+    expect(carriesOnlyStatuses(null)).toBe(false);
   });
 
   it('one batch with several messages of one customer: one contact and conversation, each message once, counted right', async () => {

@@ -1,5 +1,5 @@
 import { type MessageStatus, parseWebhookPayload } from '@parley/whatsapp';
-import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx, Tx } from '../../db/client.js';
 import { webhookEvents } from '../../db/schema.js';
@@ -10,7 +10,7 @@ import { pauseBroadcastsOfTemplate } from '../broadcasts/index.js';
 import type { ChannelRow } from '../channels/service.js';
 import { applyUserPreferences } from '../consents/service.js';
 import { applyTemplateQuality, applyTemplateStatus } from '../templates/service.js';
-import { applyStatus } from './apply-status.js';
+import { applyStatuses } from './apply-status.js';
 import { type InboundItem, ingestInboundMessages } from './ingest-message.js';
 
 type WebhookEventRow = typeof webhookEvents.$inferSelect;
@@ -101,8 +101,8 @@ export async function processDeliveries(ctx: AppContext, tx: Tx, evs: WebhookEve
   await withBatchedEvents(tx, async () => {
     for (const ev of evs) marks.push(await collectDelivery(ctx, tx, ev, collected));
     if ((await ingestInboundMessages(ctx, tx, collected.inbound)) > 0) changed = true;
-    for (const { ch, s } of collected.statuses) {
-      await applyStatus(ctx, tx, ch, s);
+    if (collected.statuses.length > 0) {
+      await applyStatuses(ctx, tx, collected.statuses);
       changed = true;
     }
   });
@@ -128,21 +128,33 @@ async function writeMarks(tx: Tx, marks: Marks): Promise<void> {
   }
 }
 
-/** Locks up to `limit` due deliveries (others' locked rows are skipped), oldest first. */
-function lockDue(tx: Tx, limit: number, ids?: number[]) {
-  return tx
-    .select()
-    .from(webhookEvents)
-    .where(
-      and(
-        eq(webhookEvents.status, 'pending'),
-        lte(webhookEvents.nextAttemptAt, sql`now()`),
-        ...(ids ? [inArray(webhookEvents.id, ids)] : []),
-      ),
-    )
-    .orderBy(asc(webhookEvents.nextAttemptAt), asc(webhookEvents.id))
-    .limit(limit)
-    .for('update', { skipLocked: true });
+/**
+ * Locks up to `limit` due deliveries (others' locked rows are skipped): those with customers' messages
+ * (everything but pure status deliveries) first, oldest first, then statuses — so a customer's message
+ * never waits behind a newsletter's status flood.
+ */
+async function lockDue(tx: Tx, limit: number, ids?: number[]) {
+  const due = (lane: SQL) =>
+    tx
+      .select()
+      .from(webhookEvents)
+      .where(
+        and(
+          eq(webhookEvents.status, 'pending'),
+          lte(webhookEvents.nextAttemptAt, sql`now()`),
+          lane,
+          ...(ids ? [inArray(webhookEvents.id, ids)] : []),
+        ),
+      )
+      .orderBy(asc(webhookEvents.nextAttemptAt), asc(webhookEvents.id))
+      .limit(limit)
+      .for('update', { skipLocked: true });
+  const first = await due(sql`not ${webhookEvents.statusOnly}`);
+  if (first.length >= limit) return first;
+  return [
+    ...first,
+    ...(await due(sql`${webhookEvents.statusOnly}`).then((r) => r.slice(0, limit - first.length))),
+  ];
 }
 
 /**
@@ -153,6 +165,7 @@ function lockDue(tx: Tx, limit: number, ids?: number[]) {
  */
 export const processWebhooksPump: BatchPumpDefinition = {
   name: 'whatsapp.process-webhooks',
+  batchSize: WEBHOOK_BATCH,
   async run(ctx) {
     let ids: number[] = [];
     let changed = false;

@@ -10,8 +10,32 @@ import { processWebhooksPump } from './process-webhooks.js';
 
 export const WEBHOOK_BODY_LIMIT = 5 * 1024 * 1024;
 
+/** How long a status-only delivery may wait for others to share its processing batch. */
+const STATUS_GATHER_MS = 150;
+
 /** A stored delivery: the caller answers 200 only after its row is committed. */
-type Delivery = { channelId: string; workspaceId: string; payload: string };
+type Delivery = { channelId: string; workspaceId: string; payload: string; statusOnly: boolean };
+
+/**
+ * True when every change of a delivery is a `messages` change with statuses and no message: the
+ * status flood of a newsletter, which waits behind customers' messages in the processing queue.
+ */
+export function carriesOnlyStatuses(body: unknown): boolean {
+  const entries = (body as { entry?: unknown } | null)?.entry;
+  if (!Array.isArray(entries) || entries.length === 0) return false;
+  for (const e of entries) {
+    const changes = (e as { changes?: unknown } | null)?.changes;
+    if (!Array.isArray(changes) || changes.length === 0) return false;
+    for (const c of changes) {
+      const change = c as { field?: unknown; value?: { messages?: unknown; statuses?: unknown } } | null;
+      if (change?.field !== 'messages') return false;
+      const v = change.value;
+      if (Array.isArray(v?.messages) && v.messages.length > 0) return false;
+      if (!Array.isArray(v?.statuses) || v.statuses.length === 0) return false;
+    }
+  }
+  return true;
+}
 
 /**
  * Stores acknowledged deliveries: concurrent ones share one multi-row insert and one commit (group
@@ -85,14 +109,18 @@ export function whatsappWebhookRoutes(ctx: AppContext): FastifyPluginAsync {
           });
         }
         const text = raw.toString('utf8');
+        let body: unknown;
         try {
-          JSON.parse(text);
+          body = JSON.parse(text);
         } catch {
           throw new AppError('bad_request', undefined, 'The body is not valid JSON.');
         }
         const payload = await ctx.keyring.encrypt(ctx.db, ch.workspaceId, text, 'webhook_events.payload');
-        await store.add({ channelId: ch.id, workspaceId: ch.workspaceId, payload });
-        ctx.jobs.pokePump(processWebhooksPump.name);
+        const statusOnly = carriesOnlyStatuses(body);
+        await store.add({ channelId: ch.id, workspaceId: ch.workspaceId, payload, statusOnly });
+        // A customer's message is processed at once; statuses may wait a moment and share a batch.
+        if (statusOnly) ctx.jobs.pokePumpSoon(processWebhooksPump.name, STATUS_GATHER_MS);
+        else ctx.jobs.pokePump(processWebhooksPump.name);
         return reply.code(200).send({ ok: true });
       },
     );

@@ -1,0 +1,2 @@
+ALTER TABLE "webhook_events" ADD COLUMN "status_only" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+CREATE INDEX "webhook_events_pending_first_idx" ON "webhook_events" USING btree ("next_attempt_at","id") WHERE "webhook_events"."status" = 'pending' and not "webhook_events"."status_only";
