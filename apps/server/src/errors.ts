@@ -99,6 +99,10 @@ export const errorCodes = {
     status: 422,
     message: 'WhatsApp refused the template. The details say why.',
   },
+  template_sample_refused: {
+    status: 422,
+    message: "WhatsApp refused the header's sample file, or did not answer. The details say why.",
+  },
   template_unsupported: {
     status: 422,
     message: 'Broadcasts cannot send this template yet (media header or button values).',

@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import {
   channelParams,
   createTemplateRequest,
@@ -14,11 +15,28 @@ import { requireMember } from '../../http/auth.js';
 import { responses } from '../../http/route-helpers.js';
 import { getChannel } from '../channels/service.js';
 import { GraphApiError } from '../whatsapp/graph-client.js';
+import { MAX_HEADER_SAMPLE_BYTES, uploadHeaderSample } from './header-sample.js';
 import { createTemplate, deleteTemplate, listTemplates, syncTemplates } from './service.js';
+
+/** The answer to a header sample upload: Meta's handle for `header.mediaHandle`, and what was sent. */
+export const headerSampleDto = z.object({
+  handle: z.string(),
+  fileName: z.string(),
+  mimeType: z.string(),
+  size: z.number().int(),
+});
+
+const sampleIssue = (message: string) =>
+  new AppError('validation_failed', { issues: [{ path: 'body.file', message }] });
 
 export function templateRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['templates'];
+    // Multipart only for the sample upload (this plugin's routes); one byte over the largest limit, so
+    // the per-format cap decides.
+    await app.register(multipart, {
+      limits: { files: 1, fileSize: MAX_HEADER_SAMPLE_BYTES + 1, fields: 0, parts: 1 },
+    });
     app.get(
       '/workspaces/:workspaceId/templates',
       {
@@ -51,6 +69,44 @@ export function templateRoutes(ctx: AppContext): FastifyPluginAsyncZod {
         reply
           .code(201)
           .send(await createTemplate(ctx, requireMember(request), request.params.channelId, request.body)),
+    );
+    app.post(
+      '/workspaces/:workspaceId/channels/:channelId/templates/header-sample',
+      {
+        config: { access: 'templates.manage' },
+        schema: {
+          tags,
+          summary:
+            'Upload a media header\'s sample file to Meta (multipart/form-data, one part named "file")',
+          description:
+            "For a new template with an IMAGE (JPEG or PNG, up to 5 MB), VIDEO (MP4, up to 16 MB) or DOCUMENT (PDF, up to 100 MB) header: the file goes to Meta through its Resumable Upload API and the answer's `handle` goes into the create request as `header.mediaHandle`. Nothing is stored in Parley.",
+          consumes: ['multipart/form-data'],
+          params: channelParams,
+          querystring: z.object({ format: z.enum(['IMAGE', 'VIDEO', 'DOCUMENT']) }),
+          response: responses({ 201: headerSampleDto }),
+        },
+      },
+      async (request, reply) => {
+        const member = requireMember(request);
+        if (!request.isMultipart())
+          throw sampleIssue('Send the file as multipart/form-data in a part named "file"');
+        let part: Awaited<ReturnType<typeof request.file>>;
+        try {
+          part = await request.file();
+        } catch {
+          throw new AppError('bad_request', undefined, 'The multipart body could not be read.');
+        }
+        if (part?.type !== 'file' || part.fieldname !== 'file')
+          throw sampleIssue('Send exactly one file in a part named "file"');
+        const sample = await uploadHeaderSample(
+          ctx,
+          member,
+          request.params.channelId,
+          request.query.format,
+          part,
+        );
+        return reply.code(201).send(sample);
+      },
     );
     app.delete(
       '/workspaces/:workspaceId/templates/:templateId',

@@ -10,6 +10,7 @@ import { recordAudit } from '../audit/service.js';
 import { channelCredentials, getChannel } from '../channels/service.js';
 import { GraphApiError, graphRequest } from '../whatsapp/graph-client.js';
 import { toGraphTemplatePayload } from './draft-components.js';
+import { recordTemplateUpdated } from './events.js';
 import { placeholdersOf } from './placeholders.js';
 import { statusReasonOf } from './status-reason.js';
 import { checkTemplateDraft } from './template-rules.js';
@@ -103,6 +104,8 @@ export async function syncTemplates(ctx: AppContext, channelId: string): Promise
     parameter_format?: string;
     components?: unknown[];
   }[] = [];
+  // Taken before the first page: a template created here while the pages load is newer and stays.
+  const started = new Date();
   let after: string | undefined;
   for (let page = 0; page < 50; page++) {
     const query = `limit=100${after ? `&after=${encodeURIComponent(after)}` : ''}`;
@@ -115,7 +118,6 @@ export async function syncTemplates(ctx: AppContext, channelId: string): Promise
       : undefined;
     if (!after) break;
   }
-  const started = new Date();
   await ctx.db.transaction(async (tx) => {
     for (const t of fetched) {
       const values = {
@@ -171,7 +173,10 @@ export async function getTemplate(db: DbOrTx, workspaceId: string, templateId: s
   return t;
 }
 
-/** Applies a `message_template_status_update` webhook (APPROVED, REJECTED, PAUSED…) and keeps Meta's reason. */
+/**
+ * Applies a `message_template_status_update` webhook (APPROVED, REJECTED, PAUSED…), keeps Meta's reason
+ * and records `template.updated`. True when a template changed (the caller flushes events after commit).
+ */
 export async function applyTemplateStatus(
   tx: DbOrTx,
   channelId: string,
@@ -183,8 +188,8 @@ export async function applyTemplateStatus(
     rejection_info?: { reason?: string };
     other_info?: { title?: string };
   },
-): Promise<void> {
-  await tx
+): Promise<boolean> {
+  const rows = await tx
     .update(templates)
     .set({ status: update.event.toUpperCase(), statusReason: statusReasonOf(update), updatedAt: new Date() })
     .where(
@@ -193,16 +198,21 @@ export async function applyTemplateStatus(
         eq(templates.name, update.message_template_name),
         eq(templates.language, update.message_template_language),
       ),
-    );
+    )
+    .returning();
+  return recordTemplateUpdated(tx, rows);
 }
 
-/** Stores the quality rating a `message_template_quality_update` webhook reports. */
+/**
+ * Stores the quality rating a `message_template_quality_update` webhook reports and records
+ * `template.updated`. True when a template changed.
+ */
 export async function applyTemplateQuality(
   tx: DbOrTx,
   channelId: string,
   update: { message_template_name: string; message_template_language: string; new_quality_score: string },
-): Promise<void> {
-  await tx
+): Promise<boolean> {
+  const rows = await tx
     .update(templates)
     .set({ qualityScore: update.new_quality_score.toUpperCase(), updatedAt: new Date() })
     .where(
@@ -211,7 +221,9 @@ export async function applyTemplateQuality(
         eq(templates.name, update.message_template_name),
         eq(templates.language, update.message_template_language),
       ),
-    );
+    )
+    .returning();
+  return recordTemplateUpdated(tx, rows);
 }
 
 /**

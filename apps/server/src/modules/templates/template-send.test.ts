@@ -66,7 +66,22 @@ beforeAll(async () => {
   bed = await startWhatsAppTestbed({
     sim: { templateReview: { delayMs: 0, rules: [], defaultOutcome: 'APPROVED' } },
   });
-  // A document-header template with a copy-code button, created at "Meta" (approved at once).
+  // A document-header template with a copy-code button, created at "Meta" (approved at once); its
+  // sample goes through the Resumable Upload API like a real one.
+  const pdf = Buffer.from('%PDF-1.4\n% invoice sample\n');
+  const session = await fetch(
+    `${bed.sim.url}/v24.0/${bed.sim.core.options.appId}/uploads?file_name=h.pdf&file_length=${pdf.length}&file_type=application/pdf`,
+    { method: 'POST', headers: { authorization: 'Bearer sim-access-token-123' } },
+  ).then((r) => r.json() as Promise<{ id: string }>);
+  const { h: handle } = await fetch(`${bed.sim.url}/v24.0/${session.id}`, {
+    method: 'POST',
+    headers: {
+      authorization: 'OAuth sim-access-token-123',
+      file_offset: '0',
+      'content-type': 'application/octet-stream',
+    },
+    body: pdf,
+  }).then((r) => r.json() as Promise<{ h: string }>);
   const created = await fetch(`${bed.sim.url}/v24.0/102290129340398/message_templates`, {
     method: 'POST',
     headers: { authorization: 'Bearer sim-access-token-123', 'content-type': 'application/json' },
@@ -78,7 +93,7 @@ beforeAll(async () => {
         {
           type: 'HEADER',
           format: 'DOCUMENT',
-          example: { header_handle: ['https://x.example.invalid/h.pdf'] },
+          example: { header_handle: [handle] },
         },
         { type: 'BODY', text: 'Hallo {{1}}, hier ist Ihre Rechnung.', example: { body_text: [['Ana']] } },
         { type: 'BUTTONS', buttons: [{ type: 'COPY_CODE', text: 'Code kopieren', example: 'DANKE10' }] },
