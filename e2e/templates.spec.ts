@@ -20,9 +20,24 @@ async function shot(page: Page, label: string): Promise<void> {
   await page.screenshot({ path: `/tmp/shots/templates-${label}.png`, fullPage: true });
 }
 
-function row(page: Page) {
-  return page.locator(`[data-testid="template-row"][data-name="${name}"]`);
+function row(page: Page, rowName = name) {
+  return page.locator(`[data-testid="template-row"][data-name="${rowName}"]`);
 }
+
+/** Signs the owner in (set up by the first test, or here when it runs alone); their workspace's id. */
+async function ownerWorkspace(page: Page): Promise<string> {
+  const signIn = await page.request.post(`${server.url}/api/v1/sessions`, {
+    data: { email: owner.email, password: owner.password },
+  });
+  if (signIn.status() !== 200) return setUpOwner(page, server, 'Vorlagen GmbH', owner);
+  return (await signIn.json()).workspaces[0].workspaceId as string;
+}
+
+/** A 120×72 green PNG, the image header's sample. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAHgAAABICAIAAACyfKYoAAAAeElEQVR42u3QQQ0AAAgEoCtjPYOZ0hT6YiMBqWkeRIFo0YgWLdqCaNGIFi3agmjRiBYtGtGiES1aNKJFI1q0aESLRrRo0YgWjWjRohEtGtGiRSNaNKJFi0a0aESLFo1o0YgWLRrRohEtWjSiRSNatGhEi0a0aNFcWddtzSjGnxUaAAAAAElFTkSuQmCC',
+  'base64',
+);
 
 describe('template manager, end to end in Chromium', () => {
   it('create (a broken rule marks its field) → in review → approved by the simulator without reload → copy → delete', async () => {
@@ -112,6 +127,54 @@ describe('template manager, end to end in Chromium', () => {
     await expect.poll(() => row(page).count(), { timeout: 15_000 }).toBe(0);
     const list = await (await page.request.get(`${server.url}/api/v1/workspaces/${ws}/templates`)).json();
     expect(list.templates.map((t: { name: string }) => t.name)).not.toContain(name);
+    expect(problems).toEqual([]);
+  });
+  it('an image header: the sample is checked, uploaded with progress, shown in the preview, and reaches the simulator as header_handle', async () => {
+    const { page, problems } = await newContext(browser);
+    const ws = await ownerWorkspace(page);
+    const imageName = 'e2e_spring_image';
+    await page.goto(`${server.url}/w/${ws}/settings/templates`);
+    await page.getByTestId('template-create').click({ timeout: 15_000 });
+    await page.getByTestId('template-name').fill(imageName);
+    await page.getByTestId('template-language').click();
+    await page
+      .getByRole('option', { name: /\(de\)$/ })
+      .first()
+      .click();
+    await page.getByTestId('template-header-type').click();
+    await page.getByRole('option', { name: 'Image', exact: true }).click();
+    await page.getByTestId('template-body').fill('Hallo, unser Frühlingsangebot ist da.');
+
+    // Without a sample the form says so at the field.
+    await page.getByTestId('template-submit').click();
+    await page.getByText('A media header needs a sample file.').waitFor();
+
+    // A GIF is refused before anything is uploaded, in place.
+    const input = page.getByTestId('template-header-sample-input');
+    expect(await input.getAttribute('accept')).toContain('image/png');
+    await input.setInputFiles({ name: 'anim.gif', mimeType: 'image/gif', buffer: Buffer.from('GIF89a') });
+    await page.getByText('anim.gif is not a JPEG or PNG image.').waitFor();
+
+    await input.setInputFiles({ name: 'fruehling.png', mimeType: 'image/png', buffer: PNG });
+    await page.getByTestId('template-header-sample-done').waitFor({ timeout: 15_000 });
+    await page.getByTestId('template-header-sample').getByText('fruehling.png').waitFor();
+    const preview = page.getByTestId('template-preview').getByTestId('template-preview-media');
+    expect(await preview.evaluate((el) => el.tagName)).toBe('IMG');
+    expect(await preview.getAttribute('src')).toMatch(/^blob:/);
+    await page.waitForTimeout(200);
+    await shot(page, '08-form-image-header');
+
+    await page.getByTestId('template-submit').click();
+    await row(page, imageName).waitFor({ timeout: 15_000 });
+    // The simulator refuses a media header without a handle it issued, so the row means it took it.
+    const list = await (await page.request.get(`${server.url}/api/v1/workspaces/${ws}/templates`)).json();
+    const created = list.templates.find((t: { name: string }) => t.name === imageName);
+    expect(created.headerFormat).toBe('IMAGE');
+    expect(created.components[0]).toMatchObject({
+      type: 'HEADER',
+      format: 'IMAGE',
+      example: { header_handle: [expect.stringMatching(/^4::/)] },
+    });
     expect(problems).toEqual([]);
   });
 });

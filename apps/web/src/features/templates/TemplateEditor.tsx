@@ -24,6 +24,8 @@ import '../inbox/composer/composer.css';
 import '../inbox/i18n';
 import { useWorkspace } from '../shell/workspace-context';
 import { useCreateTemplate } from './api';
+import { HeaderSampleField, useHeaderSample } from './HeaderSampleField';
+import type { SampleFormat } from './header-sample';
 import {
   BUTTON_TYPES,
   type ButtonType,
@@ -41,6 +43,19 @@ import {
   variablesOf,
 } from './template-form';
 import { checkRequest, issuesByPath, issuesFromError } from './template-rules';
+
+/** The preview's view of the chosen sample (TemplatePreview takes the composer's header file shape). */
+function previewFileOf(current: { file: File; previewUrl: string | null }) {
+  return {
+    file: current.file,
+    kind: 'image' as const,
+    previewUrl: current.previewUrl,
+    status: 'uploaded' as const,
+    progress: 1,
+    mediaId: null,
+    error: null,
+  };
+}
 
 const FIELDS = ['name', 'category', 'language', 'header', 'body', 'footer', 'buttons'] as const;
 const idOf = (path: string) => `tpl-${path.replace(/\./g, '-')}`;
@@ -67,7 +82,8 @@ export function TemplateEditor({
   const { t, i18n } = useTranslation('templates');
   const { workspaceId } = useWorkspace();
   const create = useCreateTemplate(workspaceId);
-  const [form, setForm] = useState(initial);
+  // A copy starts without the original's sample: Meta lists it as a URL, not an upload handle.
+  const [form, setForm] = useState(() => ({ ...initial, headerMediaHandle: '' }));
   const [tried, setTried] = useState(false);
   const bodyRef = useRef<HTMLTextAreaElement>(null);
   const isCopy = initial.name !== '';
@@ -96,6 +112,15 @@ export function TemplateEditor({
       form.buttons.map((b, i) => (i === index ? { ...b, ...patch } : b)),
     );
 
+  const sampleFormat: SampleFormat | null =
+    form.headerType === 'IMAGE' || form.headerType === 'VIDEO' || form.headerType === 'DOCUMENT'
+      ? form.headerType
+      : null;
+  const sample = useHeaderSample(workspaceId, channel.id, sampleFormat, (handle) =>
+    setForm((old) => ({ ...old, headerMediaHandle: handle })),
+  );
+  const sampleUploading = sample.current?.status === 'uploading';
+
   const insertVariable = () => {
     const el = bodyRef.current;
     const variable = nextVariable(form.bodyText);
@@ -112,6 +137,10 @@ export function TemplateEditor({
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setTried(true);
+    if (sampleUploading) {
+      document.getElementById(idOf('header.mediaHandle'))?.focus();
+      return;
+    }
     const found = checkRequest(request);
     if (found.length > 0) {
       document.getElementById(idOf(found[0]?.path ?? 'name'))?.focus();
@@ -227,15 +256,12 @@ export function TemplateEditor({
                 )}
               </>
             )}
-            {form.headerType !== 'NONE' && form.headerType !== 'TEXT' && (
-              <TextInput
+            {sampleFormat && (
+              <HeaderSampleField
                 id={idOf('header.mediaHandle')}
-                label={t('form.mediaHandle')}
-                description={t('form.mediaHandleHint')}
-                value={form.headerMediaHandle}
-                onChange={(e) => set('headerMediaHandle', e.currentTarget.value)}
-                error={errorAt('header.mediaHandle')}
-                data-testid="template-header-media"
+                format={sampleFormat}
+                sample={sample}
+                error={sampleUploading && tried ? t('sample.stillUploading') : errorAt('header.mediaHandle')}
               />
             )}
 
@@ -441,7 +467,11 @@ export function TemplateEditor({
             {t('form.preview')}
           </Text>
           <section aria-labelledby="template-preview-heading">
-            <TemplatePreview template={preview.template} values={preview.values} />
+            <TemplatePreview
+              template={preview.template}
+              values={preview.values}
+              headerFile={sample.current ? previewFileOf(sample.current) : null}
+            />
           </section>
           <Text size="xs" c="dimmed">
             {t('form.previewHint')}

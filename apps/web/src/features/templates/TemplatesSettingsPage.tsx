@@ -6,6 +6,7 @@ import { ErrorState } from '../../components/ErrorState';
 import { PageHeader } from '../../components/PageHeader';
 import { useChannels } from '../channels/api';
 import { useWorkspace } from '../shell/workspace-context';
+import { useTemplatesRealtime } from './realtime';
 import { TemplateEditor } from './TemplateEditor';
 import { TemplateList } from './TemplateList';
 import { emptyForm, type TemplateForm } from './template-form';
@@ -14,12 +15,14 @@ import './templates.css';
 
 /**
  * `/w/:workspaceId/settings/templates`: each number's message templates with their review status;
- * owners and admins create (submit for Meta's review), copy into another language and delete.
+ * owners and admins create (submit for Meta's review), copy into another language and delete. A
+ * review's outcome or a quality change shows up live (`template.updated`).
  */
 export function TemplatesSettingsPage() {
   const { t } = useTranslation('templates');
   const { workspaceId, isManager } = useWorkspace();
   const channels = useChannels(workspaceId);
+  useTemplatesRealtime(workspaceId);
   const list = channels.data?.channels ?? [];
   const [channelId, setChannelId] = useState<string | null>(null);
   const [editing, setEditing] = useState<TemplateForm | null>(null);

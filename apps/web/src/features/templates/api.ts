@@ -1,19 +1,24 @@
 import type { CreateTemplateRequest, TemplateDto } from '@parley/contracts';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiDelete, apiGet, apiPost, workspacePath } from '../../lib/api';
+import { apiDelete, apiGet, apiPost, apiUpload, type UploadProgress, workspacePath } from '../../lib/api';
 import { type TemplateList, templatesKey } from '../channels/api';
 
 export type { TemplateDto };
 
-/** How often the list is refetched while a template is in review (no socket event for reviews yet). */
+/**
+ * The list refetches on `template.updated` (realtime.ts); this slow poll covers a missed event. While a
+ * template is in review it polls faster: the server's webhook batch does not yet push template events
+ * at once when nothing else in the batch changed (modules/whatsapp), so the event can come late.
+ */
+export const FALLBACK_POLL_MS = 30_000;
 export const PENDING_POLL_MS = 3000;
 
 const enc = encodeURIComponent;
 
 /**
  * Every template of a channel, whatever its status. Under the channel's templates key, so a sync
- * (here or in the channel settings) refreshes it. Refetched every few seconds while any is PENDING,
- * so a review's outcome shows up without a reload.
+ * (here or in the channel settings) and `template.updated` refresh it; polled every 30 s as a
+ * fallback, every few seconds while any is PENDING.
  */
 export function useTemplates(ws: string, channelId: string | null) {
   return useQuery({
@@ -24,12 +29,14 @@ export function useTemplates(ws: string, channelId: string | null) {
       ),
     enabled: !!channelId,
     refetchInterval: (query) =>
-      query.state.data?.templates.some((t) => t.status.toUpperCase() === 'PENDING') ? PENDING_POLL_MS : false,
+      query.state.data?.templates.some((t) => t.status.toUpperCase() === 'PENDING')
+        ? PENDING_POLL_MS
+        : FALLBACK_POLL_MS,
   });
 }
 
 /** Refetches every template list of the workspace (the composer's and the channel page's too). */
-function invalidateTemplates(qc: ReturnType<typeof useQueryClient>, ws: string) {
+export function invalidateTemplates(qc: ReturnType<typeof useQueryClient>, ws: string) {
   return qc.invalidateQueries({
     predicate: (query) =>
       query.queryKey[0] === 'workspace' && query.queryKey[1] === ws && query.queryKey.includes('templates'),
@@ -78,4 +85,28 @@ export function useSyncChannelTemplates(ws: string) {
     meta: { inlineErrors: ['*'] },
     onSettled: () => invalidateTemplates(qc, ws),
   });
+}
+
+/** The server's answer to a header sample upload: Meta's handle for `header.mediaHandle`. */
+export type HeaderSample = { handle: string; fileName: string; mimeType: string; size: number };
+
+/**
+ * Uploads the sample file of a media header (multipart, part "file") with progress; the server passes
+ * it to Meta. Errors: `media_type_unsupported` (415), `media_too_large` (413, `details.maxBytes`),
+ * `template_sample_refused` (Meta said no or did not answer).
+ */
+export function uploadHeaderSample(
+  ws: string,
+  channelId: string,
+  format: 'IMAGE' | 'VIDEO' | 'DOCUMENT',
+  file: File,
+  opts: { onProgress?: (progress: UploadProgress) => void; signal?: AbortSignal } = {},
+): Promise<HeaderSample> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return apiUpload<HeaderSample>(
+    workspacePath(ws, `/channels/${enc(channelId)}/templates/header-sample?format=${format}`),
+    form,
+    opts,
+  );
 }
