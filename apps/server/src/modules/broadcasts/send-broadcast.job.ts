@@ -17,8 +17,8 @@ import { messagingLimitOf, numberWindows } from './pacer.js';
 export const UNKNOWN_AFTER_MS = 10 * 60_000;
 /** One run of the job sends for at most this long, then re-queues itself (other jobs get their turn). */
 const SLICE_MS = 10_000;
-/** Sends in flight at once (1,000/s needs several). */
-const IN_FLIGHT = 16;
+/** Sends in flight at once: 16, and at high throughput enough for 60 ms answers (1,000/s: 63). */
+const inFlight = (mps: number) => Math.max(16, Math.min(64, Math.ceil(mps / 16)));
 /**
  * Recipients claimed in one transaction: a quarter second of the number's throughput, 10 to 100. The
  * next batch is claimed while one is sent, so a crash leaves at most two batches claimed and unsent
@@ -87,75 +87,92 @@ export const sendBroadcastJob = defineJob({
     // The daily limit: read once per slice, then counted down by what this slice claims; read again
     // when it seems used up (other broadcasts of the portfolio may have sent meanwhile).
     let room = limit - (await reachedInLastDay(ctx, b.workspaceId, ch.wabaId)).count;
-    const size = () => Math.max(1, Math.min(room, batchSize(mps)));
     const deadline = Date.now() + SLICE_MS;
     const sent = new SentWriter(ctx);
-    // The next batch is claimed while this one is sent: the sends never wait for a claim.
-    let next: Promise<Claimed[] | null> | null = null;
-    for (;;) {
-      if (!next) {
+    // A pipeline: the workers take claimed recipients from `queue`; the next batch is claimed while
+    // the queue still holds half of one, so the sends never wait for a claim or for a batch's slowest.
+    const queue: Claimed[] = [];
+    const size = batchSize(mps);
+    const run = { claiming: null as Promise<void> | null, end: null as 'none_left' | 'not_running' | null };
+    const stopped: { err: GraphApiError | null } = { err: null };
+    let dailyLimit: { oldest: Date | null } | null = null;
+    const claimMore = async () => {
+      if (room <= 0) {
         const used = await reachedInLastDay(ctx, b.workspaceId, ch.wabaId);
         room = limit - used.count;
-        // Used up with recipients left: paused until capacity returns (nothing left: the claim below
-        // finds no one and the broadcast completes).
+        // Used up with recipients left: paused below (nothing left: the claim finds no one).
         if (room <= 0 && (await hasQueued(ctx, b.id))) {
-          const resumeAt = new Date((used.oldest ?? new Date()).getTime() + 24 * 3600_000);
-          await ctx.db
-            .update(broadcasts)
-            .set({ state: 'paused', pauseReason: 'daily_limit', resumeAt, updatedAt: new Date() })
-            .where(and(eq(broadcasts.id, b.id), eq(broadcasts.state, 'running')));
-          throw new RetryLaterError(Math.max(1000, resumeAt.getTime() - Date.now()), 'daily limit reached');
+          dailyLimit = { oldest: used.oldest };
+          return;
         }
-        next = claimBatch(ctx, b, size());
       }
-      const batch = await next;
-      next = null;
-      if (batch === null) return; // no longer running
-      if (batch.length === 0) {
-        if (await hasQueued(ctx, b.id)) throw new RetryLaterError(1000, 'recipients waiting for a back-off');
-        const [open] = rowsOf<{ n: string | number }>(
-          await ctx.db.execute(
-            sql`select count(*) as n from broadcast_recipients where broadcast_id = ${b.id} and state = 'sending' and provider_message_id is null`,
-          ),
-        );
-        if (Number(open?.n ?? 0) > 0)
-          throw new RetryLaterError(30_000, 'waiting for outcomes of claimed sends');
-        await ctx.db
-          .update(broadcasts)
-          .set({ state: 'completed', finishedAt: new Date(), updatedAt: new Date() })
-          .where(and(eq(broadcasts.id, b.id), eq(broadcasts.state, 'running')));
-        return;
+      const batch = await claimBatch(ctx, b, Math.max(1, Math.min(room, size)));
+      if (batch === null) run.end = 'not_running';
+      else if (batch.length === 0) run.end = 'none_left';
+      else {
+        room -= batch.length;
+        queue.push(...batch);
       }
-      room -= batch.length;
-      if (Date.now() < deadline && room > 0) next = claimBatch(ctx, b, size());
-      const stopped: { err: GraphApiError | null } = { err: null };
-      const queue = [...batch];
-      const unsent: string[] = [];
-      const worker = async () => {
-        for (;;) {
-          const r = queue.shift();
-          if (!r) return;
-          if (stopped.err) {
-            unsent.push(r.id);
-            continue;
-          }
-          for (let wait = pacer.take(ch.phoneNumberId, mps, Date.now()); wait > 0; ) {
-            await sleep(wait);
-            wait = pacer.take(ch.phoneNumberId, mps, Date.now());
-          }
-          const err = await sendOne(ctx, b, t, ch, creds, r, sent);
-          if (err && STOP_CODES.has(err.code)) stopped.err ??= err;
+    };
+    const more = () => !run.claiming && !run.end && !dailyLimit && !stopped.err && Date.now() < deadline;
+    const worker = async () => {
+      for (;;) {
+        if (queue.length <= size / 2 && more())
+          run.claiming = claimMore().finally(() => {
+            run.claiming = null;
+          });
+        if (stopped.err) return;
+        const r = queue.shift();
+        if (!r) {
+          if (!run.claiming) return;
+          await run.claiming;
+          continue;
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, batch.length) }, worker));
-      await sent.flush();
-      if (stopped.err) {
-        // The batch claimed ahead goes back to the queue too: none of it was sent.
-        const ahead = next ? await (next as Promise<Claimed[] | null>) : null;
-        await release(ctx, [...unsent, ...(ahead ?? []).map((r) => r.id)]);
-        return pause(ctx, b.id, 'whatsapp_error', stopped.err.code, stopped.err.title);
+        for (let wait = pacer.take(ch.phoneNumberId, mps, Date.now()); wait > 0; ) {
+          await sleep(wait);
+          wait = pacer.take(ch.phoneNumberId, mps, Date.now());
+        }
+        const err = await sendOne(ctx, b, t, ch, creds, r, sent);
+        if (err && STOP_CODES.has(err.code)) stopped.err ??= err;
+        if (sent.size >= size) await sent.flush();
       }
-      if (!next && Date.now() >= deadline) break;
+    };
+    await Promise.all(Array.from({ length: inFlight(mps) }, worker));
+    await run.claiming;
+    await sent.flush();
+    if (stopped.err) {
+      // What was claimed and not yet sent goes back to the queue.
+      await release(
+        ctx,
+        queue.splice(0).map((r) => r.id),
+      );
+      return pause(ctx, b.id, 'whatsapp_error', stopped.err.code, stopped.err.title);
+    }
+    if (run.end === 'not_running') return;
+    if (dailyLimit) {
+      const resumeAt = new Date(
+        ((dailyLimit as { oldest: Date | null }).oldest ?? new Date()).getTime() + 24 * 3600_000,
+      );
+      await ctx.db
+        .update(broadcasts)
+        .set({ state: 'paused', pauseReason: 'daily_limit', resumeAt, updatedAt: new Date() })
+        .where(and(eq(broadcasts.id, b.id), eq(broadcasts.state, 'running')));
+      throw new RetryLaterError(Math.max(1000, resumeAt.getTime() - Date.now()), 'daily limit reached');
+    }
+    if (run.end === 'none_left') {
+      if (await hasQueued(ctx, b.id)) throw new RetryLaterError(1000, 'recipients waiting for a back-off');
+      const [open] = rowsOf<{ n: string | number }>(
+        await ctx.db.execute(
+          sql`select count(*) as n from broadcast_recipients where broadcast_id = ${b.id} and state = 'sending' and provider_message_id is null`,
+        ),
+      );
+      if (Number(open?.n ?? 0) > 0)
+        throw new RetryLaterError(30_000, 'waiting for outcomes of claimed sends');
+      await ctx.db
+        .update(broadcasts)
+        .set({ state: 'completed', finishedAt: new Date(), updatedAt: new Date() })
+        .where(and(eq(broadcasts.id, b.id), eq(broadcasts.state, 'running')));
+      return;
     }
     throw new RetryLaterError(0, 'next slice');
   },
@@ -333,6 +350,9 @@ class SentWriter {
   constructor(private readonly ctx: AppContext) {}
   add(id: string, wamid: string): void {
     this.rows.push({ id, wamid });
+  }
+  get size(): number {
+    return this.rows.length;
   }
   async flush(): Promise<void> {
     if (this.rows.length === 0) return;
