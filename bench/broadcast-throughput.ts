@@ -92,6 +92,7 @@ try {
     return { rssMb: Math.round(rssMb), heapUsedMb: Math.round(heap / 2 ** 20) };
   }
   let cpuTicks0 = 0;
+  let benchCpu0 = process.cpuUsage();
   const cpuSeconds = () => {
     const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(f[11]) + Number(f[12])) / 100; // utime + stime, in clock ticks of 10 ms
@@ -152,6 +153,7 @@ try {
   const id = created.body.id;
   const memStart = await memory();
   cpuTicks0 = cpuSeconds();
+  benchCpu0 = process.cpuUsage();
   const startedAt = performance.now();
   const started = await rig.api<{ counts: { total: number } }>('POST', `/broadcasts/${id}/start`);
   if (started.status !== 200) throw new Error(`start: ${started.status}`);
@@ -181,6 +183,7 @@ try {
   }
   const completedMs = performance.now() - startedAt;
   const cpuSendingS = cpuSeconds() - cpuTicks0;
+  const benchCpu = process.cpuUsage(benchCpu0);
   clearInterval(inbound);
   const memEnd = await memory();
   // Every status webhook applied (read comes 1.5 s after delivered).
@@ -238,6 +241,8 @@ try {
     counts,
     webhooks: rig.sim.core.deliverer.stats,
     serverCpuSecondsWhileSending: +cpuSendingS.toFixed(1),
+    /** This process: the simulator (sends, status webhooks), the agent's socket, the customer. */
+    simulatorCpuSecondsWhileSending: +((benchCpu.user + benchCpu.system) / 1e6).toFixed(1),
     memory: { start: memStart, middle: memMiddle, end: memEnd, every10s: samples },
     inboundToSocket: {
       sent: inboundSent,

@@ -36,20 +36,15 @@ type Updated = {
   qualityScore: string | null;
 };
 
-/** Resolves with the first `template.updated` matching `match`; the outbox is flushed meanwhile. */
+/** Resolves with the first `template.updated` matching `match` (the webhook batch flushes the outbox). */
 function nextUpdate(socket: Socket, match: (u: Updated) => boolean): Promise<Updated> {
   return new Promise((resolve, reject) => {
-    // The webhook batch flushes events only when messages or statuses changed (modules/whatsapp); until
-    // it also does for templates, the test flushes the outbox itself, as the next flush would.
-    const flush = setInterval(() => void bed.server.ctx.events.flush(), 250);
     const timer = setTimeout(() => {
-      clearInterval(flush);
       reject(new Error('no template.updated within 20 s'));
     }, 20_000);
     socket.on('template.updated', (u: Updated) => {
       if (!match(u)) return;
       clearTimeout(timer);
-      clearInterval(flush);
       resolve(u);
     });
   });

@@ -20,7 +20,12 @@ export const WEBHOOK_BATCH = 200;
 /** Attempts before a delivery that keeps failing is set aside as 'failed' (it stays stored). */
 export const WEBHOOK_MAX_ATTEMPTS = 20;
 
-type Collected = { inbound: InboundItem[]; statuses: { ch: ChannelRow; s: MessageStatus }[] };
+type Collected = {
+  inbound: InboundItem[];
+  statuses: { ch: ChannelRow; s: MessageStatus }[];
+  /** A template's status or quality changed (its event goes out with the batch's flush). */
+  templates: boolean;
+};
 
 /**
  * Reads one stored delivery: decrypts and checks it, applies its template reviews, and adds its
@@ -56,12 +61,12 @@ async function collectDelivery(ctx: AppContext, tx: Tx, ev: WebhookEventRow, int
   for (const entry of parsed.entries) {
     for (const change of entry.changes) {
       if (change.field === 'message_template_status_update') {
-        await applyTemplateStatus(tx, ch.id, change.value);
+        if (await applyTemplateStatus(tx, ch.id, change.value)) into.templates = true;
         await pauseBroadcastsOfTemplate(tx, ch.id, change.value);
         continue;
       }
       if (change.field === 'message_template_quality_update') {
-        await applyTemplateQuality(tx, ch.id, change.value);
+        if (await applyTemplateQuality(tx, ch.id, change.value)) into.templates = true;
         continue;
       }
       if (change.field === 'user_preferences') {
@@ -94,8 +99,12 @@ async function collectDelivery(ctx: AppContext, tx: Tx, ev: WebhookEventRow, int
  * (messages and statuses are deduplicated by unique constraints). Returns whether something agents
  * see changed.
  */
-export async function processDeliveries(ctx: AppContext, tx: Tx, evs: WebhookEventRow[]): Promise<boolean> {
-  const collected: Collected = { inbound: [], statuses: [] };
+export async function processDeliveries(
+  ctx: AppContext,
+  tx: Tx,
+  evs: WebhookEventRow[],
+): Promise<{ changed: boolean; messages: number }> {
+  const collected: Collected = { inbound: [], statuses: [], templates: false };
   const marks: Marks = [];
   let changed = false;
   await withBatchedEvents(tx, async () => {
@@ -107,7 +116,7 @@ export async function processDeliveries(ctx: AppContext, tx: Tx, evs: WebhookEve
     }
   });
   await writeMarks(tx, marks);
-  return changed;
+  return { changed: changed || collected.templates, messages: collected.inbound.length };
 }
 
 type Mark = { id: number; status: WebhookEventRow['status']; error: string | null };
@@ -169,30 +178,42 @@ export const processWebhooksPump: BatchPumpDefinition = {
   async run(ctx) {
     let ids: number[] = [];
     let changed = false;
+    let messages = 0;
     try {
       await ctx.db.transaction(async (tx) => {
         const batch = await lockDue(tx, WEBHOOK_BATCH);
         ids = batch.map((ev) => ev.id);
-        if (await processDeliveries(ctx, tx, batch)) changed = true;
+        const done = await processDeliveries(ctx, tx, batch);
+        changed = done.changed;
+        messages = done.messages;
       });
     } catch (err) {
       if (ids.length === 0) throw err;
       ctx.log.warn({ err, deliveries: ids.length }, 'webhook batch failed; processing one by one');
-      for (const id of ids) if (await processOneAlone(ctx, id)) changed = true;
+      for (const id of ids) {
+        const done = await processOneAlone(ctx, id);
+        if (done.changed) changed = true;
+        messages += done.messages;
+      }
     }
     if (changed) await ctx.events.flush();
-    // Jobs the batch enqueued (file downloads) start now rather than at the next poll.
-    if (ids.length > 0) ctx.jobs.pokeJobs();
+    // Jobs the batch's messages enqueued (file downloads) start now rather than at the next poll; a
+    // batch of statuses enqueues none (and a job claim per status batch would cost the database).
+    if (messages > 0) ctx.jobs.pokeJobs();
     return ids.length;
   },
 };
 
 /** One delivery in its own transaction; a failure counts an attempt and schedules the next one. */
-export async function processOneAlone(ctx: AppContext, id: number): Promise<boolean> {
+export async function processOneAlone(
+  ctx: AppContext,
+  id: number,
+): Promise<{ changed: boolean; messages: number }> {
+  const nothing = { changed: false, messages: 0 };
   try {
     return await ctx.db.transaction(async (tx) => {
       const [ev] = await lockDue(tx, 1, [id]);
-      return ev ? processDeliveries(ctx, tx, [ev]) : false;
+      return ev ? processDeliveries(ctx, tx, [ev]) : nothing;
     });
   } catch (err) {
     const message = (err as Error).message?.slice(0, 300) ?? 'error';
@@ -213,7 +234,7 @@ export async function processOneAlone(ctx: AppContext, id: number): Promise<bool
       })
       .where(and(eq(webhookEvents.id, id), eq(webhookEvents.status, 'pending')));
     ctx.log.warn({ webhookEventId: id, attempts, err: message }, 'webhook delivery not processed');
-    return false;
+    return nothing;
   }
 }
 

@@ -5,20 +5,15 @@ import { type TemplateList, templatesKey } from '../channels/api';
 
 export type { TemplateDto };
 
-/**
- * The list refetches on `template.updated` (realtime.ts); this slow poll covers a missed event. While a
- * template is in review it polls faster: the server's webhook batch does not yet push template events
- * at once when nothing else in the batch changed (modules/whatsapp), so the event can come late.
- */
+/** The list refetches on `template.updated` (realtime.ts); this slow poll covers a missed event. */
 export const FALLBACK_POLL_MS = 30_000;
-export const PENDING_POLL_MS = 3000;
 
 const enc = encodeURIComponent;
 
 /**
  * Every template of a channel, whatever its status. Under the channel's templates key, so a sync
  * (here or in the channel settings) and `template.updated` refresh it; polled every 30 s as a
- * fallback, every few seconds while any is PENDING.
+ * fallback.
  */
 export function useTemplates(ws: string, channelId: string | null) {
   return useQuery({
@@ -28,10 +23,7 @@ export function useTemplates(ws: string, channelId: string | null) {
         (list) => list,
       ),
     enabled: !!channelId,
-    refetchInterval: (query) =>
-      query.state.data?.templates.some((t) => t.status.toUpperCase() === 'PENDING')
-        ? PENDING_POLL_MS
-        : FALLBACK_POLL_MS,
+    refetchInterval: FALLBACK_POLL_MS,
   });
 }
 
