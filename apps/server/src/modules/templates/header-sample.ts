@@ -113,7 +113,7 @@ async function sendSampleBytes(creds: GraphCredentials, sessionId: string, bytes
         file_offset: '0',
         'content-type': 'application/octet-stream',
       },
-      body: bytes,
+      body: Uint8Array.from(bytes),
     });
   } catch (err) {
     const timeout = (err as Error).name === 'TimeoutError';
