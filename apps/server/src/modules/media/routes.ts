@@ -4,14 +4,10 @@ import { MAX_UPLOAD_BYTES } from '@parley/whatsapp';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
-import { AppError } from '../../errors.js';
 import { requireMember } from '../../http/auth.js';
-import { responses } from '../../http/route-helpers.js';
+import { responses, singleFilePart } from '../../http/route-helpers.js';
 import { serveMedia } from './serve.js';
 import { uploadMedia } from './upload.js';
-
-const oneFile = (message: string) =>
-  new AppError('validation_failed', { issues: [{ path: 'body.file', message }] });
 
 /**
  * Upload (`POST …/media`, multipart) and download (`GET …/media/:mediaId`) of attachments. Multipart
@@ -41,16 +37,7 @@ export function mediaRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const member = requireMember(request);
-        if (!request.isMultipart())
-          throw oneFile('Send the file as multipart/form-data in a part named "file"');
-        let part: Awaited<ReturnType<typeof request.file>>;
-        try {
-          part = await request.file();
-        } catch {
-          throw new AppError('bad_request', undefined, 'The multipart body could not be read.');
-        }
-        if (part?.type !== 'file' || part.fieldname !== 'file')
-          throw oneFile('Send exactly one file in a part named "file"');
+        const part = await singleFilePart(request);
         return reply.code(201).send(await uploadMedia(ctx, member, part));
       },
     );

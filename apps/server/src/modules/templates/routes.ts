@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { requireMember } from '../../http/auth.js';
-import { responses } from '../../http/route-helpers.js';
+import { responses, singleFilePart } from '../../http/route-helpers.js';
 import { getChannel } from '../channels/service.js';
 import { GraphApiError } from '../whatsapp/graph-client.js';
 import { MAX_HEADER_SAMPLE_BYTES, uploadHeaderSample } from './header-sample.js';
@@ -25,9 +25,6 @@ export const headerSampleDto = z.object({
   mimeType: z.string(),
   size: z.number().int(),
 });
-
-const sampleIssue = (message: string) =>
-  new AppError('validation_failed', { issues: [{ path: 'body.file', message }] });
 
 export function templateRoutes(ctx: AppContext): FastifyPluginAsyncZod {
   return async (app) => {
@@ -88,16 +85,7 @@ export function templateRoutes(ctx: AppContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const member = requireMember(request);
-        if (!request.isMultipart())
-          throw sampleIssue('Send the file as multipart/form-data in a part named "file"');
-        let part: Awaited<ReturnType<typeof request.file>>;
-        try {
-          part = await request.file();
-        } catch {
-          throw new AppError('bad_request', undefined, 'The multipart body could not be read.');
-        }
-        if (part?.type !== 'file' || part.fieldname !== 'file')
-          throw sampleIssue('Send exactly one file in a part named "file"');
+        const part = await singleFilePart(request);
         const sample = await uploadHeaderSample(
           ctx,
           member,
