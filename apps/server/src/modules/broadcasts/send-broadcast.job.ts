@@ -93,16 +93,21 @@ export const sendBroadcastJob = defineJob({
     // the queue still holds half of one, so the sends never wait for a claim or for a batch's slowest.
     const queue: Claimed[] = [];
     const size = batchSize(mps);
-    const run = { claiming: null as Promise<void> | null, end: null as 'none_left' | 'not_running' | null };
-    const stopped: { err: GraphApiError | null } = { err: null };
-    let dailyLimit: { oldest: Date | null } | null = null;
+    const run = {
+      claiming: null as Promise<void> | null,
+      end: null as 'none_left' | 'not_running' | 'daily_limit' | null,
+      /** The oldest send counted against the daily limit (when `end` is daily_limit). */
+      oldest: null as Date | null,
+      err: null as GraphApiError | null,
+    };
     const claimMore = async () => {
       if (room <= 0) {
         const used = await reachedInLastDay(ctx, b.workspaceId, ch.wabaId);
         room = limit - used.count;
         // Used up with recipients left: paused below (nothing left: the claim finds no one).
         if (room <= 0 && (await hasQueued(ctx, b.id))) {
-          dailyLimit = { oldest: used.oldest };
+          run.end = 'daily_limit';
+          run.oldest = used.oldest;
           return;
         }
       }
@@ -114,14 +119,14 @@ export const sendBroadcastJob = defineJob({
         queue.push(...batch);
       }
     };
-    const more = () => !run.claiming && !run.end && !dailyLimit && !stopped.err && Date.now() < deadline;
+    const more = () => !run.claiming && !run.end && !run.err && Date.now() < deadline;
     const worker = async () => {
       for (;;) {
         if (queue.length <= size / 2 && more())
           run.claiming = claimMore().finally(() => {
             run.claiming = null;
           });
-        if (stopped.err) return;
+        if (run.err) return;
         const r = queue.shift();
         if (!r) {
           if (!run.claiming) return;
@@ -133,26 +138,24 @@ export const sendBroadcastJob = defineJob({
           wait = pacer.take(ch.phoneNumberId, mps, Date.now());
         }
         const err = await sendOne(ctx, b, t, ch, creds, r, sent);
-        if (err && STOP_CODES.has(err.code)) stopped.err ??= err;
+        if (err && STOP_CODES.has(err.code)) run.err ??= err;
         if (sent.size >= size) await sent.flush();
       }
     };
     await Promise.all(Array.from({ length: inFlight(mps) }, worker));
     await run.claiming;
     await sent.flush();
-    if (stopped.err) {
+    if (run.err) {
       // What was claimed and not yet sent goes back to the queue.
       await release(
         ctx,
         queue.splice(0).map((r) => r.id),
       );
-      return pause(ctx, b.id, 'whatsapp_error', stopped.err.code, stopped.err.title);
+      return pause(ctx, b.id, 'whatsapp_error', run.err.code, run.err.title);
     }
     if (run.end === 'not_running') return;
-    if (dailyLimit) {
-      const resumeAt = new Date(
-        ((dailyLimit as { oldest: Date | null }).oldest ?? new Date()).getTime() + 24 * 3600_000,
-      );
+    if (run.end === 'daily_limit') {
+      const resumeAt = new Date((run.oldest ?? new Date()).getTime() + 24 * 3600_000);
       await ctx.db
         .update(broadcasts)
         .set({ state: 'paused', pauseReason: 'daily_limit', resumeAt, updatedAt: new Date() })

@@ -52,7 +52,11 @@ export async function applyStatuses(
   items: readonly { ch: ChannelRow; s: MessageStatus }[],
 ): Promise<void> {
   const byChannel = new Map<string, { ch: ChannelRow; s: MessageStatus }[]>();
-  for (const it of items) byChannel.set(it.ch.id, [...(byChannel.get(it.ch.id) ?? []), it]);
+  for (const it of items) {
+    const group = byChannel.get(it.ch.id);
+    if (group) group.push(it);
+    else byChannel.set(it.ch.id, [it]);
+  }
   const recipients = new Set<{ ch: ChannelRow; s: MessageStatus }>();
   for (const group of byChannel.values()) {
     const handled = await applyRecipientStatuses(
