@@ -73,8 +73,7 @@ const bench = await openBenchServer({
 });
 const { ctx, database } = bench;
 async function query<T>(text: string, params: unknown[] = []): Promise<T[]> {
-  if (database.pool) return (await database.pool.query(text, params)).rows as T[];
-  return (await database.pglite!.query<T>(text, params)).rows;
+  return (await database.pool.query(text, params)).rows as T[];
 }
 
 const { workspace, channel } = await bench.createWorkspaceWithChannel({

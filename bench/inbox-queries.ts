@@ -156,13 +156,11 @@ const bench = await openBenchServer({
 });
 const { app, ctx, database, url } = bench;
 
-/** Raw SQL with parameters on either driver. */
+/** Raw SQL with parameters (node-postgres on both databases). */
 async function query<T>(text: string, params: unknown[] = []): Promise<T[]> {
-  if (database.pool) return (await database.pool.query(text, params)).rows as T[];
-  return (await database.pglite!.query<T>(text, params)).rows;
+  return (await database.pool.query(text, params)).rows as T[];
 }
-const run = (statement: string) =>
-  database.pool ? database.pool.query(statement) : database.pglite!.exec(statement);
+const run = (statement: string) => database.pool.query(statement);
 
 // 1. Workspace, owner (signed in over the real route), agents, channel.
 const email = 'inbox.bench@example.test';
@@ -400,7 +398,7 @@ await timed('cleanup + vacuum analyze', async () => {
   await run('drop table bench_labels');
   await run('drop function bench_uuid(text)');
   await run('vacuum analyze');
-  if (database.pool) await run('checkpoint');
+  await run('checkpoint');
 });
 const seedSeconds = +((performance.now() - seedStart) / 1000).toFixed(1);
 const [counts] = await query<{ messages: number; conversations: number; contacts: number; bytes: string }>(
@@ -528,22 +526,13 @@ let capturing = false;
     const p = Array.isArray(params) ? params : ((text as { values?: unknown[] })?.values ?? []);
     captured.push({ sql: t, params: p });
   };
-  if (database.pool) {
-    const pg = (await import('pg')).default;
-    const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
-    const original = proto.query;
-    proto.query = function (this: unknown, ...a: unknown[]) {
-      record(a[0], a[1]);
-      return original.apply(this, a);
-    };
-  } else {
-    const lite = database.pglite as unknown as { query: (...a: unknown[]) => unknown };
-    const original = lite.query.bind(lite);
-    lite.query = (...a: unknown[]) => {
-      record(a[0], a[1]);
-      return original(...a);
-    };
-  }
+  const pg = (await import('pg')).default;
+  const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+  const original = proto.query;
+  proto.query = function (this: unknown, ...a: unknown[]) {
+    record(a[0], a[1]);
+    return original.apply(this, a);
+  };
 }
 /** The statements of one request (in order), for EXPLAIN. */
 async function statementsOf(path: string) {

@@ -443,7 +443,7 @@ async function runServer(): Promise<void> {
     ...(database.pool
       ? {
           pool: {
-            max: 10,
+            max: (database.pool as unknown as { options: { max: number } }).options.max,
             totalMean: +(poolSamples.reduce((n, p) => n + p.total, 0) / (poolSamples.length || 1)).toFixed(1),
             busyMean: +(poolSamples.reduce((n, p) => n + p.busy, 0) / (poolSamples.length || 1)).toFixed(1),
             waitingMean: +(

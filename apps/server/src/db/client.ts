@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
-import { drizzle as drizzleLite } from 'drizzle-orm/pglite';
-import { migrate as migrateLite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { startPgliteThread } from './pglite-thread.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -26,9 +24,11 @@ export type Database = {
   /** True when the database answers and every migration in the journal is applied. */
   isReady(): Promise<boolean>;
   close(): Promise<void>;
-  /** The PGlite instance (embedded mode only). */
-  pglite?: PGlite;
-  pool?: pg.Pool;
+  /**
+   * The node-postgres pool: to the PostgreSQL server, or (embedded mode) to PGlite in its thread.
+   * Only a PostgreSQL server has separate sessions (LISTEN/NOTIFY across nodes, real concurrency).
+   */
+  pool: pg.Pool;
 };
 
 const MIGRATION_LOCK = 724_113_001;
@@ -98,21 +98,22 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
     dir = path.join(opts.dataDir, 'pgdata');
     fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   }
-  const pglite = memory ? new PGlite() : new PGlite(dir);
-  await pglite.waitReady;
-  const db = drizzleLite(pglite, { schema }) as unknown as Db;
+  // PGlite runs in its own thread (db/pglite-worker.mjs): its queries would otherwise run on the
+  // server's event loop and delay every timer, socket and HTTP request while they run.
+  const thread = await startPgliteThread(dir);
+  const db = drizzlePg(thread.pool, { schema }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
-    pglite,
+    pool: thread.pool,
     async migrate() {
-      await migrateLite(drizzleLite(pglite, { schema }), { migrationsFolder });
+      await migratePg(db as unknown as Parameters<typeof migratePg>[0], { migrationsFolder });
     },
     async isReady() {
       return (await appliedCount(db)) >= expected;
     },
     async close() {
-      await pglite.close();
+      await thread.close();
     },
   };
 }

@@ -98,7 +98,7 @@ export class EventBus {
   async start(): Promise<void> {
     const rows = await this.database.db.execute(sql`select coalesce(max(id), 0)::bigint as id from events`);
     this.lastId = Number(rowsOf<{ id: string | number }>(rows)[0]?.id ?? 0);
-    if (this.database.pool) {
+    if (this.database.kind === 'postgres') {
       await this.listen();
       // A slow poll covers a lost notification and the time while the LISTEN connection is re-made.
       this.timer = setInterval(() => {
@@ -112,7 +112,7 @@ export class EventBus {
   private stopped = false;
 
   private async listen(): Promise<void> {
-    const client = await this.database.pool!.connect();
+    const client = await this.database.pool.connect();
     let released = false;
     // Destroys the connection (a pooled one must not keep listening), once: a broken connection can
     // report several errors, and stop() may have released it already.
@@ -148,7 +148,7 @@ export class EventBus {
 
   /** Call after a transaction that recorded events committed. */
   async flush(): Promise<void> {
-    if (this.database.pool) {
+    if (this.database.kind === 'postgres') {
       await this.database.pool.query(`NOTIFY ${CHANNEL}`).catch(() => undefined);
     }
     await this.flushLocal();

@@ -46,7 +46,7 @@ function deliveryStore(ctx: AppContext): GroupCommit<Delivery> {
     async (rows) => {
       await ctx.db.insert(webhookEvents).values(rows);
     },
-    { maxBatch: 200, maxConcurrent: ctx.database.pool ? 3 : 1 },
+    { maxBatch: 200, maxConcurrent: ctx.database.kind === 'postgres' ? 3 : 1 },
   );
 }
 
