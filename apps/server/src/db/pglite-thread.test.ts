@@ -22,7 +22,9 @@ describe('PGlite in its own thread', () => {
         thread.pool.query<{ n: number; s: string }>('select $1::int as n, $2::text as s', [i, `q${i}`]),
       ),
     );
-    expect(results.map((r) => r.rows[0])).toEqual(Array.from({ length: 200 }, (_, i) => ({ n: i, s: `q${i}` })));
+    expect(results.map((r) => r.rows[0])).toEqual(
+      Array.from({ length: 200 }, (_, i) => ({ n: i, s: `q${i}` })),
+    );
   });
 
   it('runs transactions from several connections one after the other (read-then-write stays consistent)', async () => {
