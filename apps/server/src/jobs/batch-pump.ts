@@ -63,16 +63,22 @@ export class BatchPump {
       this.again = true;
       return;
     }
-    this.running = (async () => {
+    this.running = this.loop();
+  }
+
+  private async loop(): Promise<void> {
+    try {
       const full = this.def.batchSize ?? 1;
       let handled = 0;
       do {
         this.again = false;
         handled = await this.runOnce();
       } while ((handled >= full || this.again) && !this.stopped);
-    })().finally(() => {
+    } finally {
+      // In the same step as the last check of `again`: a poke from a microtask between the loop's end
+      // and a later `.finally()` would have set `again` for a loop that had already ended.
       this.running = null;
-    });
+    }
   }
 
   /** One batch (errors are logged, never thrown); returns how many rows it handled. */

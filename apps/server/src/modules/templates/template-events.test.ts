@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { templates } from '../../db/schema.js';
+import { templates, webhookEvents } from '../../db/schema.js';
 import { as } from '../../test/harness.js';
 import { startWhatsAppTestbed, type WhatsAppTestbed } from '../../test/whatsapp-testbed.js';
 
@@ -40,7 +40,23 @@ type Updated = {
 function nextUpdate(socket: Socket, match: (u: Updated) => boolean): Promise<Updated> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
-      reject(new Error('no template.updated within 20 s'));
+      // Where it stopped: was the webhook delivered, stored, processed, the template changed?
+      void (async () => {
+        const [hooks, stored, rows] = await Promise.all([
+          fetch(`${bed.sim.url}/_sim/webhooks`).then((r) => r.text()),
+          bed.server.ctx.db
+            .select({ id: webhookEvents.id, processedAt: webhookEvents.processedAt })
+            .from(webhookEvents),
+          bed.server.ctx.db
+            .select({ name: templates.name, status: templates.status, q: templates.qualityScore })
+            .from(templates),
+        ]).catch((err: unknown) => [String(err), [], []] as const);
+        reject(
+          new Error(
+            `no template.updated within 20 s; socket connected: ${socket.connected}; stored deliveries: ${JSON.stringify(stored)}; templates: ${JSON.stringify(rows)}; simulator: ${String(hooks).slice(0, 2000)}`,
+          ),
+        );
+      })();
     }, 20_000);
     socket.on('template.updated', (u: Updated) => {
       if (!match(u)) return;
