@@ -241,7 +241,10 @@ describe('composer, end to end in Chromium', () => {
       uploadThroughput: -1,
     });
     await expect.poll(() => tray.first().getAttribute('data-status'), { timeout: 30_000 }).toBe('uploaded');
-    expect(await page.getByTestId('attachment-live').textContent()).toContain('brezel.png is uploaded');
+    // The live region is written after the tray's status (a render later): poll it too.
+    await expect
+      .poll(() => page.getByTestId('attachment-live').textContent(), { timeout: 10_000 })
+      .toContain('brezel.png is uploaded');
     await page.getByRole('textbox', { name: 'Caption for brezel.png' }).fill('Frisch aus dem Ofen');
     await input.fill('Bis gleich!');
     await screenshot(page, 'composer-04-tray-en-light');
