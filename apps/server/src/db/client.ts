@@ -55,67 +55,61 @@ async function appliedCount(db: Db): Promise<number> {
  */
 export async function openDatabase(opts: { databaseUrl?: string; dataDir: string }): Promise<Database> {
   const expected = journalCount();
-  if (opts.databaseUrl) {
-    const pool = new pg.Pool({
-      connectionString: opts.databaseUrl,
-      max: 10,
-      connectionTimeoutMillis: 5000,
-      idleTimeoutMillis: 30_000,
-    });
-    pool.on('error', () => {
-      // A dropped idle client is replaced on the next checkout; the request that needs it reports 503.
-    });
-    const db = drizzlePg(pool, { schema }) as unknown as Db;
-    return {
-      db,
-      kind: 'postgres',
-      pool,
-      async migrate() {
-        const client = await pool.connect();
-        try {
-          await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
-          await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
-        } finally {
-          await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-          client.release();
-        }
-      },
-      async isReady() {
-        try {
-          return (await appliedCount(db)) >= expected;
-        } catch {
-          return false;
-        }
-      },
-      async close() {
-        await pool.end();
-      },
-    };
-  }
-  const memory = opts.dataDir === 'memory://';
+  const { kind, pool, close } = opts.databaseUrl
+    ? serverPool(opts.databaseUrl)
+    : await embeddedPool(opts.dataDir);
+  // Both are node-postgres pools: the same driver, queries and migrations on either database.
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return {
+    db,
+    kind,
+    pool,
+    async migrate() {
+      const client = await pool.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+        await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+        client.release();
+      }
+    },
+    async isReady() {
+      try {
+        return (await appliedCount(db)) >= expected;
+      } catch {
+        return false;
+      }
+    },
+    close,
+  };
+}
+
+type OpenPool = { kind: Database['kind']; pool: pg.Pool; close(): Promise<void> };
+
+function serverPool(databaseUrl: string): OpenPool {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: 10,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+  });
+  pool.on('error', () => {
+    // A dropped idle client is replaced on the next checkout; the request that needs it reports 503.
+  });
+  return { kind: 'postgres', pool, close: () => pool.end() };
+}
+
+async function embeddedPool(dataDir: string): Promise<OpenPool> {
   let dir = 'memory://';
-  if (!memory) {
-    dir = path.join(opts.dataDir, 'pgdata');
-    fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  if (dataDir !== 'memory://') {
+    dir = path.join(dataDir, 'pgdata');
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   }
   // PGlite runs in its own thread (db/pglite-worker.mjs): its queries would otherwise run on the
   // server's event loop and delay every timer, socket and HTTP request while they run.
   const thread = await startPgliteThread(dir);
-  const db = drizzlePg(thread.pool, { schema }) as unknown as Db;
-  return {
-    db,
-    kind: 'pglite',
-    pool: thread.pool,
-    async migrate() {
-      await migratePg(db as unknown as Parameters<typeof migratePg>[0], { migrationsFolder });
-    },
-    async isReady() {
-      return (await appliedCount(db)) >= expected;
-    },
-    async close() {
-      await thread.close();
-    },
-  };
+  return { kind: 'pglite', pool: thread.pool, close: () => thread.close() };
 }
 
 /** Rows of a raw `db.execute(sql…)` on either driver. */

@@ -64,7 +64,7 @@ class PortStream extends Duplex {
       return;
     }
     // node-postgres writes a query as several messages in one tick; they go to the database thread
-    // as one piece. Copied: node-postgres may reuse a buffer it wrote.
+    // as one piece.
     this.pending.push(chunk);
     if (this.pending.length === 1) queueMicrotask(() => this.flushPending());
     callback();
@@ -76,9 +76,9 @@ class PortStream extends Duplex {
     const chunks = this.pending;
     this.pending = [];
     if (!this.port || chunks.length === 0) return;
-    this.port.postMessage(
-      chunks.length === 1 ? new Uint8Array(chunks[0]!) : new Uint8Array(Buffer.concat(chunks)),
-    );
+    // A copy with memory of its own (node-postgres's buffers may share Node's pool), handed over.
+    const bytes = new Uint8Array(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    this.port.postMessage(bytes, [bytes.buffer]);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
