@@ -66,6 +66,29 @@ describe('PGlite in its own thread', () => {
     expect((await waiting).rows[0]!.c).toBe(0);
   });
 
+  it('lets the other connections go on after answers of every size (the last message split across chunks)', async () => {
+    // PGlite hands its answer over in chunks of its send buffer (8 kB); around that size the final
+    // ReadyForQuery can be split, and the thread must still see that the cycle ended.
+    // A query without parameters goes as a simple query; its answer is the text's length + 58 bytes,
+    // so lengths 8,130–8,149 put the end of the answer on every byte around 8,192.
+    const sizes = Array.from({ length: 20 }, (_, i) => 8_130 + i);
+    const first = await thread.pool.connect();
+    try {
+      for (const size of sizes) {
+        const { rows } = await first.query<{ v: string }>(`select repeat('x', ${size}) as v`);
+        expect(rows[0]!.v.length).toBe(size);
+        // Another connection: it waits for ever if the thread thinks `first` is still mid-cycle.
+        const other = await Promise.race([
+          thread.pool.query<{ n: number }>('select $1::int as n', [size]),
+          new Promise<'stuck'>((resolve) => setTimeout(() => resolve('stuck'), 5_000)),
+        ]);
+        expect(other === 'stuck' ? other : other.rows[0]!.n).toBe(size);
+      }
+    } finally {
+      first.release();
+    }
+  });
+
   it('keeps the event loop free while a long query runs', async () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);

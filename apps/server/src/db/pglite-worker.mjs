@@ -19,16 +19,15 @@ const SYNC = Buffer.from([0x53, 0, 0, 0, 4]);
 let db;
 /** @type {{ conn: Conn, messages: Uint8Array }[]} */
 const queue = [];
-let running = false;
+/** @type {Promise<void> | null} */
+let running = null;
 /** @type {Conn | null} */
 let owner = null;
-let nextId = 1;
 let closing = false;
 
 class Conn {
   /** @param {import('node:worker_threads').MessagePort} port */
   constructor(port) {
-    this.id = nextId++;
     this.port = port;
     this.buffer = Buffer.alloc(0);
     this.open = true;
@@ -75,7 +74,8 @@ class Conn {
       end += length;
     }
     if (end === 0) return;
-    const messages = new Uint8Array(this.buffer.subarray(0, end)); // a copy: the rest may grow
+    // The buffer is replaced, never written into, so the messages can stay a view of it.
+    const messages = this.buffer.subarray(0, end);
     this.buffer = this.buffer.length === end ? Buffer.alloc(0) : Buffer.from(this.buffer.subarray(end));
     queue.push({ conn: this, messages });
     void run();
@@ -89,10 +89,9 @@ class Conn {
   closed() {
     this.open = false;
     for (let i = queue.length - 1; i >= 0; i--) if (queue[i].conn === this) queue.splice(i, 1);
-    // A connection that went away inside a transaction (a crashed request, a destroyed client)
-    // must not leave it open: everyone else would wait for it forever.
-    // A Sync ends an extended-query cycle it may have left half done (a ROLLBACK outside a
-    // transaction only warns).
+    // A connection that went away inside a transaction (a crashed request, a destroyed client) must
+    // not leave it open, or everyone else would wait for it forever; a Sync ends an extended-query
+    // cycle it may have left half done (a ROLLBACK outside a transaction only warns).
     if (owner === this && !closing) {
       queue.unshift({ conn: this, messages: new Uint8Array(Buffer.concat([SYNC, simpleQuery('ROLLBACK')])) });
       void run();
@@ -121,36 +120,61 @@ function nextJob() {
 /**
  * True when the answer ends with ReadyForQuery outside a transaction block: only then may another
  * connection's messages run. (Inside an extended-query cycle the unnamed statement and portal are
- * the session's; inside a transaction block, its writes and locks are.)
- * @param {Buffer[]} out
+ * the session's; inside a transaction block, its writes and locks are.) The whole answer, not its
+ * last chunk: PGlite may split the final message across chunks.
+ * @param {Uint8Array} answer
  */
-function idleAfter(out) {
-  const last = out.at(-1);
-  if (!last || last.length < 6) return false;
-  const z = last.subarray(last.length - 6);
-  return z[0] === 0x5a && z.readInt32BE(1) === 5 && z[5] === 0x49; // 'Z', length 5, status 'I'
+function idleAfter(answer) {
+  if (answer.length < 6) return false;
+  const z = answer.subarray(answer.length - 6);
+  // 'Z', int32 length 5, status 'I'
+  return z[0] === 0x5a && z[1] === 0 && z[2] === 0 && z[3] === 0 && z[4] === 5 && z[5] === 0x49;
 }
 
-async function run() {
-  if (running) return;
-  running = true;
-  try {
-    for (let job = nextJob(); job; job = nextJob()) {
-      const { conn, messages } = job;
-      const out = [];
-      try {
-        await db.execProtocolRawStream(messages, { onRawData: (data) => out.push(Buffer.from(data)) });
-      } catch (err) {
-        parentPort?.postMessage({ type: 'log', message: `embedded database: ${String(err)}` });
-        conn.fail();
-        continue;
-      }
-      owner = idleAfter(out) ? null : conn;
-      if (conn.open && out.length > 0) conn.port.postMessage(out.length === 1 ? out[0] : Buffer.concat(out));
+// Called from port events only (never from a microtask), so no job can be queued between the
+// drain's last look at the queue and the `finally` that clears `running`.
+function run() {
+  running ??= drain().finally(() => {
+    running = null;
+  });
+  return running;
+}
+
+async function drain() {
+  for (let job = nextJob(); job; job = nextJob()) {
+    const { conn, messages } = job;
+    const out = [];
+    try {
+      // Copied: PGlite reuses its output buffer.
+      await db.execProtocolRawStream(messages, { onRawData: (data) => out.push(new Uint8Array(data)) });
+    } catch (err) {
+      parentPort?.postMessage({ type: 'log', message: `embedded database: ${String(err)}` });
+      conn.fail();
+      continue;
     }
-  } finally {
-    running = false;
+    if (out.length === 0) {
+      owner = conn; // no ReadyForQuery: the cycle goes on
+      continue;
+    }
+    const answer = joined(out);
+    owner = idleAfter(answer) ? null : conn;
+    if (conn.open) conn.port.postMessage(answer, [answer.buffer]); // handed over, not copied again
   }
+}
+
+/**
+ * The answer's chunks (each a copy with memory of its own) as one transferable array.
+ * @param {Uint8Array[]} chunks
+ */
+function joined(chunks) {
+  if (chunks.length === 1) return chunks[0];
+  const all = new Uint8Array(chunks.reduce((n, c) => n + c.byteLength, 0));
+  let at = 0;
+  for (const c of chunks) {
+    all.set(c, at);
+    at += c.byteLength;
+  }
+  return all;
 }
 
 parentPort?.on('message', async (msg) => {
@@ -158,7 +182,7 @@ parentPort?.on('message', async (msg) => {
     new Conn(msg.port);
   } else if (msg.type === 'close') {
     closing = true;
-    while (running) await new Promise((resolve) => setTimeout(resolve, 5));
+    await running;
     await db.close().catch(() => undefined);
     parentPort?.postMessage({ type: 'closed' });
   }
