@@ -1,6 +1,6 @@
 import type { CreateTemplateRequest, TemplateDto } from '@parley/contracts';
 import { templatesListResponseSchema } from '@parley/whatsapp';
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, lt, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../../context.js';
 import type { DbOrTx } from '../../db/client.js';
 import { channels, templates } from '../../db/schema.js';
@@ -16,6 +16,9 @@ import { statusReasonOf } from './status-reason.js';
 import { checkTemplateDraft } from './template-rules.js';
 
 type TemplateRow = typeof templates.$inferSelect;
+
+/** How long a template stored here before Meta answered its create is kept by a sync that misses it. */
+const UNFINISHED_CREATE_GRACE_MS = 15 * 60_000;
 type Component = {
   type?: string;
   format?: string;
@@ -141,9 +144,26 @@ export async function syncTemplates(ctx: AppContext, channelId: string): Promise
         .onConflictDoUpdate({
           target: [templates.channelId, templates.name, templates.language],
           set: values,
+          // A webhook that changed the template while the pages loaded is newer than the list.
+          setWhere: lt(templates.updatedAt, started),
         });
     }
-    await tx.delete(templates).where(and(eq(templates.channelId, ch.id), lt(templates.syncedAt, started)));
+    // Gone at Meta: not in the list, and not changed since the list was asked for. A template being
+    // created here (no Meta id yet) may be missing from a list Meta gave before it heard of it; it
+    // goes only when its create never finished (older than the grace).
+    await tx
+      .delete(templates)
+      .where(
+        and(
+          eq(templates.channelId, ch.id),
+          lt(templates.syncedAt, started),
+          lt(templates.updatedAt, started),
+          or(
+            isNotNull(templates.providerTemplateId),
+            lt(templates.syncedAt, new Date(started.getTime() - UNFINISHED_CREATE_GRACE_MS)),
+          ),
+        ),
+      );
   });
   return fetched.length;
 }

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { templates } from '../../db/schema.js';
 import { as, buildMember, type Person } from '../../test/harness.js';
@@ -142,5 +142,49 @@ describe('template manager', () => {
     ).json().templates as Template[];
     expect(left.filter((t) => t.name === 'nameless_id')).toEqual([]);
     expect(bed.sim.core.templates.list().filter((t) => t.name === 'nameless_id')).toEqual([]);
+  });
+
+  it('a sync keeps a template whose create Meta has not answered yet, and drops one whose create never finished', async () => {
+    const sync = () =>
+      as(bed.server, bed.owner, { method: 'POST', url: url(`/channels/${bed.channel.id}/templates/sync`) });
+    const row = (name: string, at: Date) => ({
+      workspaceId: bed.workspaceId,
+      channelId: bed.channel.id,
+      name,
+      language: 'de',
+      category: 'UTILITY',
+      status: 'PENDING',
+      components: [],
+      syncedAt: at,
+      updatedAt: at,
+    });
+    // As a create leaves it while Meta's answer is on its way: stored, without Meta's id.
+    await bed.server.ctx.db
+      .insert(templates)
+      .values([row('in_flight', new Date()), row('abandoned', new Date(Date.now() - 3_600_000))]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await sync()).statusCode).toBe(200);
+    expect(await listed('in_flight')).toMatchObject({ status: 'PENDING' });
+    expect(await listed('abandoned')).toBeUndefined();
+  });
+
+  it('a sync does not undo a status a webhook set while its pages loaded, but corrects an older one', async () => {
+    const sync = () =>
+      as(bed.server, bed.owner, { method: 'POST', url: url(`/channels/${bed.channel.id}/templates/sync`) });
+    expect((await sync()).statusCode).toBe(200);
+    expect(await listed('hello_world')).toMatchObject({ status: 'APPROVED' });
+    const mark = (updatedAt: Date) =>
+      bed.server.ctx.db
+        .update(templates)
+        .set({ status: 'PAUSED', updatedAt })
+        .where(and(eq(templates.channelId, bed.channel.id), eq(templates.name, 'hello_world')));
+    // Changed after the sync asked Meta: newer than Meta's list.
+    await mark(new Date(Date.now() + 60_000));
+    expect((await sync()).statusCode).toBe(200);
+    expect(await listed('hello_world')).toMatchObject({ status: 'PAUSED' });
+    // Changed before: Meta's list is the truth.
+    await mark(new Date(Date.now() - 60_000));
+    expect((await sync()).statusCode).toBe(200);
+    expect(await listed('hello_world')).toMatchObject({ status: 'APPROVED' });
   });
 });
