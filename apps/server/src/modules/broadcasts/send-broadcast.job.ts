@@ -133,11 +133,17 @@ export const sendBroadcastJob = defineJob({
           await run.claiming;
           continue;
         }
-        for (let wait = pacer.take(ch.phoneNumberId, mps, Date.now()); wait > 0; ) {
-          await sleep(wait);
-          wait = pacer.take(ch.phoneNumberId, mps, Date.now());
+        let slot = pacer.take(ch.phoneNumberId, mps, Date.now());
+        while (typeof slot === 'number') {
+          await sleep(slot);
+          slot = pacer.take(ch.phoneNumberId, mps, Date.now());
         }
-        const err = await sendOne(ctx, b, t, ch, creds, r, sent);
+        let err: GraphApiError | null;
+        try {
+          err = await sendOne(ctx, b, t, ch, creds, r, sent);
+        } finally {
+          slot.done(Date.now());
+        }
         if (err && STOP_CODES.has(err.code)) run.err ??= err;
         if (sent.size >= size) await sent.flush();
       }

@@ -169,8 +169,6 @@ export const sendMessageJob = defineJob({
     // Throughput of the number and pair rate to this customer: wait for a slot instead of being refused.
     const wait = ctx.sendLimits.reserve(ch.phoneNumberId, contact.id, throughputMps(ch.throughputLevel));
     if (wait > 0) throw new RetryLaterError(wait + Math.random() * 50, 'waiting for a send slot');
-    // A running broadcast of the number yields this slot (it paces on the same window).
-    numberWindows.note(ch.phoneNumberId, Date.now());
     const body: Record<string, unknown> = {
       messaging_product: 'whatsapp',
       recipient_type: 'individual',
@@ -187,6 +185,8 @@ export const sendMessageJob = defineJob({
     if (claimed.length === 0) return;
 
     let wamid: string;
+    // A running broadcast of the number yields this slot (it paces on the same window).
+    const slot = numberWindows.note(ch.phoneNumberId, Date.now());
     try {
       const res = sendMessageResponseSchema.parse(
         await graphRequest(creds, 'POST', `${ch.phoneNumberId}/messages`, body),
@@ -198,6 +198,8 @@ export const sendMessageJob = defineJob({
       // reconciles the message before that, if it did go out).
       await ctx.db.update(messages).set({ sendStartedAt: null }).where(eq(messages.id, m.id));
       return giveUpOrRetry(err, mayHaveBeenSent(err));
+    } finally {
+      slot.done(Date.now());
     }
 
     await ctx.db.transaction(async (tx) => {
