@@ -197,10 +197,13 @@ export async function consentHistory(
     .from(consents)
     .where(and(eq(consents.workspaceId, ws), eq(consents.contactId, contactId)))
     .orderBy(asc(consents.createdAt), asc(consents.id));
-  const states = (await consentStatesOf(ctx.db, ws, [contactId])).get(contactId)!;
+  // The state from the same rows (the newest entry per purpose), not from a second read that could
+  // already see an entry this list does not have.
+  const current: Record<ConsentPurpose, ConsentState> = { marketing: 'none', service: 'none' };
+  for (const r of rows) current[r.purpose] = r.action;
   return {
     items: await Promise.all(rows.map((r) => toEntryDto(ctx, ctx.db, r))),
-    current: { marketing: states.marketing.state, service: states.service.state },
+    current,
   };
 }
 
