@@ -16,17 +16,25 @@ type NumberWindow = {
   answered: number[];
 };
 
+/** While an ordinary send of the number happened this recently, the broadcast keeps the reserve free. */
+const ORDINARY_ACTIVE_MS = 60_000;
+/** How long an ordinary send that found the window full keeps the broadcast waiting (it asks again). */
+const ORDINARY_CLAIM_MS = 50;
+
 /**
- * Holds a number's throughput strictly: a broadcast's send starts only while fewer than `mps` sends of
- * that number — its own and, noted with `note`, the inbox's ordinary sends — are under way or were
- * answered in the last second. Ordinary sends keep their own lane (they never wait here); the broadcast
- * yields to them, and spreads its own sends over the second so that a reply never lands in a window it
- * already filled. Per number on this node; time from the caller.
+ * Holds a number's throughput strictly: a send starts only while fewer than `mps` sends of that number
+ * are under way or were answered in the last second — a broadcast's (`take`) and the inbox's ordinary
+ * sends (`ordinary`) alike. Ordinary sends go first: one that finds the window full gets the next slot
+ * that frees and the broadcast waits meanwhile; and while the inbox has sent on the number in the last
+ * minute, the broadcast leaves free what the inbox sent in the last second plus 1 % of the throughput
+ * (at least one slot), so an agent's reply normally finds room at once. Per number on this node; time from the caller.
  */
 export class SlidingWindowPacer {
   private readonly windows = new Map<string, NumberWindow>();
   /** The broadcast's own token bucket per number: its sends spread over the second (small bursts). */
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
+  /** Per number: the last ordinary send, and until when one waits for a slot. */
+  private readonly ordinaryAt = new Map<string, { last: number; waitingUntil: number; starts: number[] }>();
 
   private window(phoneNumberId: string, now: number): NumberWindow {
     let w = this.windows.get(phoneNumberId);
@@ -44,8 +52,16 @@ export class SlidingWindowPacer {
     return w;
   }
 
-  private slot(phoneNumberId: string, now: number): Slot {
-    const w = this.window(phoneNumberId, now);
+  /** 0 when fewer than `limit` sends count now; else the milliseconds until one leaves (2: an answer). */
+  private room(w: NumberWindow, limit: number, now: number): number {
+    const counted = w.open.size + w.answered.length;
+    if (counted < limit) return 0;
+    // Answered sends leave the window a second after their answer; sends under way, when answered.
+    const at = w.answered[counted - limit];
+    return at === undefined ? 2 : Math.max(1, at + 1000 - now);
+  }
+
+  private slot(w: NumberWindow, now: number): Slot {
     const send = { start: now };
     w.open.add(send);
     let settled = false;
@@ -63,22 +79,26 @@ export class SlidingWindowPacer {
 
   /**
    * The number's slot for the next broadcast send of `phoneNumberId` (call `done` with the time of its
-   * answer), or the milliseconds to wait before asking again. The broadcast leaves 1 % of the
-   * throughput (at least one slot per second) free for the ordinary lane, so an agent's reply finds
-   * room without pushing the number over its limit.
+   * answer), or the milliseconds to wait before asking again.
    */
   take(phoneNumberId: string, mps: number, now: number): Slot | number {
     const w = this.window(phoneNumberId, now);
-    const own = Math.max(1, mps - reserveOf(mps));
-    const counted = w.open.size + w.answered.length;
-    if (counted >= own) {
-      // Answered sends leave the window a second after their answer; sends under way, when answered.
-      const leave = counted - own; // how many of the answered must leave first (0-based)
-      const at = w.answered[leave];
-      return at === undefined ? 2 : Math.max(1, at + 1000 - now);
+    const ordinary = this.ordinaryAt.get(phoneNumberId);
+    if (ordinary && now < ordinary.waitingUntil) return Math.max(1, Math.min(5, ordinary.waitingUntil - now));
+    // While the inbox sends on the number, the window keeps 1 % free for it, and the broadcast's own
+    // pace leaves room for as many ordinary sends as in the last second.
+    let reserve = 0;
+    let replies = 0;
+    if (ordinary && now - ordinary.last < ORDINARY_ACTIVE_MS) {
+      while (ordinary.starts.length > 0 && ordinary.starts[0]! <= now - 1000) ordinary.starts.shift();
+      reserve = reserveOf(mps);
+      replies = ordinary.starts.length;
     }
+    const wait = this.room(w, Math.max(1, mps - reserve), now);
+    if (wait > 0) return wait;
     // Small bursts: sends started in one tick catch up on a late timer. 2 (at 80/s) to 1 % of the
     // throughput (at 1,000/s).
+    const own = Math.max(1, mps - reserve - replies);
     const burst = Math.max(2, Math.ceil(own / 100));
     const bucket = this.buckets.get(phoneNumberId) ?? { tokens: burst, at: now };
     bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) * own) / 1000);
@@ -86,12 +106,39 @@ export class SlidingWindowPacer {
     this.buckets.set(phoneNumberId, bucket);
     if (bucket.tokens < 1) return Math.max(1, Math.ceil(((1 - bucket.tokens) * 1000) / own));
     bucket.tokens -= 1;
-    return this.slot(phoneNumberId, now);
+    return this.slot(w, now);
   }
 
-  /** Counts a send on another lane (an agent's reply) against the number's window, until its `done`. */
-  note(phoneNumberId: string, now: number): Slot {
-    return this.slot(phoneNumberId, now);
+  /**
+   * An ordinary send's slot (an agent's reply, an API send): at once while the window has room, or
+   * with `force`; otherwise the milliseconds until the next slot frees, which the broadcast leaves to
+   * it (ask again then).
+   */
+  tryOrdinary(phoneNumberId: string, mps: number, now: number, force = false): Slot | number {
+    const w = this.window(phoneNumberId, now);
+    const state = this.ordinaryAt.get(phoneNumberId) ?? { last: now, waitingUntil: 0, starts: [] };
+    state.last = now;
+    this.ordinaryAt.set(phoneNumberId, state);
+    const wait = force ? 0 : this.room(w, mps, now);
+    if (wait === 0) {
+      state.waitingUntil = 0;
+      state.starts.push(now);
+      if (state.starts.length > mps) state.starts.shift();
+      return this.slot(w, now);
+    }
+    state.waitingUntil = now + Math.max(ORDINARY_CLAIM_MS, wait + 5);
+    return wait;
+  }
+
+  /** `tryOrdinary` until it gets a slot; after `maxWaitMs` it goes anyway (WhatsApp's 130429 then). */
+  async ordinary(phoneNumberId: string, mps: number, maxWaitMs = 1000): Promise<Slot> {
+    const deadline = Date.now() + maxWaitMs;
+    for (;;) {
+      const now = Date.now();
+      const slot = this.tryOrdinary(phoneNumberId, mps, now, now >= deadline);
+      if (typeof slot !== 'number') return slot;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(slot, Math.max(1, deadline - now))));
+    }
   }
 }
 

@@ -11,7 +11,7 @@ import { consentStatesOf, recordMetaOptOut } from '../consents/service.js';
 import { GraphApiError, graphRequest } from '../whatsapp/graph-client.js';
 import { throughputMps } from '../whatsapp/send-limits.js';
 import { SKIP_MESSAGES, skipReasonOf } from './audience.js';
-import { messagingLimitOf, numberWindows } from './pacer.js';
+import { messagingLimitOf, numberWindows, type Slot } from './pacer.js';
 
 /** A recipient claimed but without a wamid after this long is reported `unknown` (never resent). */
 export const UNKNOWN_AFTER_MS = 10 * 60_000;
@@ -133,17 +133,14 @@ export const sendBroadcastJob = defineJob({
           await run.claiming;
           continue;
         }
-        let slot = pacer.take(ch.phoneNumberId, mps, Date.now());
-        while (typeof slot === 'number') {
-          await sleep(slot);
-          slot = pacer.take(ch.phoneNumberId, mps, Date.now());
-        }
-        let err: GraphApiError | null;
-        try {
-          err = await sendOne(ctx, b, t, ch, creds, r, sent);
-        } finally {
-          slot.done(Date.now());
-        }
+        const err = await sendOne(ctx, b, t, ch, creds, r, sent, async () => {
+          let slot = pacer.take(ch.phoneNumberId, mps, Date.now());
+          while (typeof slot === 'number') {
+            await sleep(slot);
+            slot = pacer.take(ch.phoneNumberId, mps, Date.now());
+          }
+          return slot;
+        });
         if (err && STOP_CODES.has(err.code)) run.err ??= err;
         if (sent.size >= size) await sent.flush();
       }
@@ -450,6 +447,8 @@ async function sendOne(
   creds: Parameters<typeof graphRequest>[0],
   r: Claimed,
   sent: SentWriter,
+  /** Waits for the number's slot; taken only once the request is ready, and held only while it is out. */
+  paced: () => Promise<Slot>,
 ): Promise<GraphApiError | null> {
   const to = await ctx.keyring.decryptOptional(ctx.db, b.workspaceId, r.waId, 'contacts.wa_id');
   const template = await templateFor(ctx, b, t, r);
@@ -466,17 +465,22 @@ async function sendOne(
       .where(eq(broadcastRecipients.id, r.id));
     return null;
   }
+  const slot = await paced();
   try {
-    const res = sendMessageResponseSchema.parse(
-      await graphRequest(creds, 'POST', `${ch.phoneNumberId}/messages`, {
+    let answer: unknown;
+    try {
+      answer = await graphRequest(creds, 'POST', `${ch.phoneNumberId}/messages`, {
         messaging_product: 'whatsapp',
         recipient_type: 'individual',
         to,
         type: 'template',
         template,
         biz_opaque_callback_data: `b:${r.id}`,
-      }),
-    );
+      });
+    } finally {
+      slot.done(Date.now());
+    }
+    const res = sendMessageResponseSchema.parse(answer);
     sent.add(r.id, res.messages[0]!.id);
     return null;
   } catch (err) {

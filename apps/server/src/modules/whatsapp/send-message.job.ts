@@ -185,8 +185,8 @@ export const sendMessageJob = defineJob({
     if (claimed.length === 0) return;
 
     let wamid: string;
-    // A running broadcast of the number yields this slot (it paces on the same window).
-    const slot = numberWindows.note(ch.phoneNumberId, Date.now());
+    // The number's window, shared with its broadcasts, which give way to this send.
+    const slot = await numberWindows.ordinary(ch.phoneNumberId, throughputMps(ch.throughputLevel));
     try {
       const res = sendMessageResponseSchema.parse(
         await graphRequest(creds, 'POST', `${ch.phoneNumberId}/messages`, body),
