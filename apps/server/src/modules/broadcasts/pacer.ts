@@ -130,6 +130,15 @@ export class SlidingWindowPacer {
     return wait;
   }
 
+  /** `take` until it gives a slot. */
+  async broadcast(phoneNumberId: string, mps: number): Promise<Slot> {
+    for (;;) {
+      const slot = this.take(phoneNumberId, mps, Date.now());
+      if (typeof slot !== 'number') return slot;
+      await new Promise((resolve) => setTimeout(resolve, slot));
+    }
+  }
+
   /** `tryOrdinary` until it gets a slot; after `maxWaitMs` it goes anyway (WhatsApp's 130429 then). */
   async ordinary(phoneNumberId: string, mps: number, maxWaitMs = 1000): Promise<Slot> {
     const deadline = Date.now() + maxWaitMs;
@@ -139,6 +148,15 @@ export class SlidingWindowPacer {
       if (typeof slot !== 'number') return slot;
       await new Promise((resolve) => setTimeout(resolve, Math.min(slot, Math.max(1, deadline - now))));
     }
+  }
+}
+
+/** Runs `send` (the request to WhatsApp) in `slot`, which ends the moment the answer is in. */
+export async function inSlot<T>(slot: Slot, send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } finally {
+    slot.done(Date.now());
   }
 }
 

@@ -11,7 +11,7 @@ import { consentStatesOf, recordMetaOptOut } from '../consents/service.js';
 import { GraphApiError, graphRequest } from '../whatsapp/graph-client.js';
 import { throughputMps } from '../whatsapp/send-limits.js';
 import { SKIP_MESSAGES, skipReasonOf } from './audience.js';
-import { messagingLimitOf, numberWindows, type Slot } from './pacer.js';
+import { inSlot, messagingLimitOf, numberWindows, type Slot } from './pacer.js';
 
 /** A recipient claimed but without a wamid after this long is reported `unknown` (never resent). */
 export const UNKNOWN_AFTER_MS = 10 * 60_000;
@@ -31,7 +31,6 @@ const STOP_CODES = new Set([0, 190, 368, 131031, 131042, 131048, 131064, 132015,
 const RETRY_LATER_CODES = new Set([131049, 131000, 131016, 2]);
 
 const pacer = numberWindows;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Claimed = {
   id: string;
@@ -133,14 +132,9 @@ export const sendBroadcastJob = defineJob({
           await run.claiming;
           continue;
         }
-        const err = await sendOne(ctx, b, t, ch, creds, r, sent, async () => {
-          let slot = pacer.take(ch.phoneNumberId, mps, Date.now());
-          while (typeof slot === 'number') {
-            await sleep(slot);
-            slot = pacer.take(ch.phoneNumberId, mps, Date.now());
-          }
-          return slot;
-        });
+        const err = await sendOne(ctx, b, t, ch, creds, r, sent, () =>
+          pacer.broadcast(ch.phoneNumberId, mps),
+        );
         if (err && STOP_CODES.has(err.code)) run.err ??= err;
         if (sent.size >= size) await sent.flush();
       }
@@ -467,19 +461,16 @@ async function sendOne(
   }
   const slot = await paced();
   try {
-    let answer: unknown;
-    try {
-      answer = await graphRequest(creds, 'POST', `${ch.phoneNumberId}/messages`, {
+    const answer = await inSlot(slot, () =>
+      graphRequest(creds, 'POST', `${ch.phoneNumberId}/messages`, {
         messaging_product: 'whatsapp',
         recipient_type: 'individual',
         to,
         type: 'template',
         template,
         biz_opaque_callback_data: `b:${r.id}`,
-      });
-    } finally {
-      slot.done(Date.now());
-    }
+      }),
+    );
     const res = sendMessageResponseSchema.parse(answer);
     sent.add(r.id, res.messages[0]!.id);
     return null;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { channels, contacts, conversations, media, messageStatusEvents, messages } from '../../db/schema.js';
 import { defineJob, RetryAfterError, RetryLaterError } from '../../jobs/define-job.js';
 import { recordEvent } from '../../realtime/event-bus.js';
-import { numberWindows } from '../broadcasts/pacer.js';
+import { inSlot, numberWindows } from '../broadcasts/pacer.js';
 import { channelCredentials } from '../channels/service.js';
 import { ensureGraphMediaId } from '../media/index.js';
 import { withHeaderMedia } from '../templates/send-components.js';
@@ -189,7 +189,7 @@ export const sendMessageJob = defineJob({
     const slot = await numberWindows.ordinary(ch.phoneNumberId, throughputMps(ch.throughputLevel));
     try {
       const res = sendMessageResponseSchema.parse(
-        await graphRequest(creds, 'POST', `${ch.phoneNumberId}/messages`, body),
+        await inSlot(slot, () => graphRequest(creds, 'POST', `${ch.phoneNumberId}/messages`, body)),
       );
       wamid = res.messages[0]!.id;
       ctx.sendLimits.succeeded(ch.phoneNumberId, contact.id);
@@ -198,8 +198,6 @@ export const sendMessageJob = defineJob({
       // reconciles the message before that, if it did go out).
       await ctx.db.update(messages).set({ sendStartedAt: null }).where(eq(messages.id, m.id));
       return giveUpOrRetry(err, mayHaveBeenSent(err));
-    } finally {
-      slot.done(Date.now());
     }
 
     await ctx.db.transaction(async (tx) => {
